@@ -1,0 +1,105 @@
+"""#Zukunft ST participation platform: the application factory."""
+
+import logging
+import os
+
+from flask import Flask, Response
+
+from config import BASE_DIR, CONFIGS, DEV_SECRET_KEY, INSTANCE_DIR
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("APP_ENV", "development")
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    _refuse_unsafe_production(app)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_boundary(app)
+    from . import errors, security, templating
+    from .cli import register_cli
+
+    errors.init_errors(app)
+    security.init_security(app)
+    templating.init_templating(app)
+    register_cli(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] != "production":
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise RuntimeError(
+            "SECRET_KEY fehlt oder ist zu kurz: setzen Sie in Produktion einen zufälligen "
+            "Schlüssel mit mindestens 32 Zeichen (z. B. python -c 'import secrets; "
+            "print(secrets.token_hex(32))')."
+        )
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    app.logger.setLevel(logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401 - registers every table
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "de")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    from .accounts.services import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .health import bp as health_bp
+    from .strategy.views import bp as strategy_bp
+
+    app.register_blueprint(strategy_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(health_bp)
+
+
+def _register_request_boundary(app: Flask) -> None:
+    """Exactly one commit per request, at its end; anything that failed rolls back."""
+
+    @app.after_request
+    def commit_session(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def deliver_mail(error: BaseException | None) -> None:
+        if error is None and app.config["MAIL_DELIVER_AFTER_REQUEST"]:
+            from .notifications.services import deliver_pending_after_request
+
+            deliver_pending_after_request()

@@ -1,0 +1,1 @@
+"""Accounts: residents and organisations, staff roles, sign-up and login."""

@@ -1,0 +1,138 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, Optional, ValidationError
+
+from ..forms import NoControlCharacters, length, required, strip_filter
+from .models import UserKind
+
+KIND_CHOICES = [
+    (UserKind.RESIDENT.value, "Privatperson"),
+    (UserKind.ASSOCIATION.value, "Verein oder Verband"),
+    (UserKind.BUSINESS.value, "Unternehmen"),
+    (UserKind.INSTITUTION.value, "Institution oder Einrichtung"),
+]
+PASSWORD_MIN = 10
+PASSWORD_HINT = (
+    f"Mindestens {PASSWORD_MIN} Zeichen. Ein langer Satz ist leicht zu merken und sicher."
+)
+
+
+def _email_field(label: str = "E-Mail") -> EmailField:
+    return EmailField(
+        label,
+        filters=[strip_filter],
+        validators=[
+            required("Bitte geben Sie Ihre E-Mail-Adresse an."),
+            Email(
+                message="Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.",
+                check_deliverability=False,
+            ),
+            length(max_len=254, label="Die E-Mail-Adresse"),
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
+    )
+
+
+def _new_password_fields():
+    password = PasswordField(
+        "Passwort",
+        validators=[
+            required("Bitte wählen Sie ein Passwort."),
+            length(PASSWORD_MIN, 200, label="Das Passwort"),
+        ],
+        description=PASSWORD_HINT,
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Passwort wiederholen",
+        validators=[
+            required("Bitte wiederholen Sie das Passwort."),
+            EqualTo("password", message="Die beiden Passwörter stimmen nicht überein."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class ProfileFields(FlaskForm):
+    kind = RadioField("Ich mache mit als", choices=KIND_CHOICES, default=UserKind.RESIDENT.value)
+    organisation_name = StringField(
+        "Name der Organisation",
+        filters=[strip_filter],
+        validators=[
+            Optional(),
+            length(2, 160, label="Der Name der Organisation"),
+            NoControlCharacters(),
+        ],
+        description="Nur für Vereine, Unternehmen und Institutionen.",
+        render_kw={"autocomplete": "organization"},
+    )
+    display_name = StringField(
+        "Anzeigename",
+        filters=[strip_filter],
+        validators=[
+            required("Bitte geben Sie einen Anzeigenamen an."),
+            length(2, 60, label="Der Anzeigename"),
+            NoControlCharacters(),
+        ],
+        description=(
+            "So erscheinen Sie bei Ihren Beiträgen, "
+            "z. B. Vorname und erster Buchstabe des Nachnamens."
+        ),
+        render_kw={"autocomplete": "nickname"},
+    )
+    municipality = SelectField(
+        "Kommune (freiwillig)",
+        coerce=int,
+        validators=[Optional()],
+        description="In welcher Kommune leben oder arbeiten Sie?",
+    )
+
+    def validate_organisation_name(self, field):
+        if self.kind.data != UserKind.RESIDENT.value and not field.data:
+            raise ValidationError("Bitte geben Sie den Namen Ihrer Organisation an.")
+
+
+class RegistrationForm(ProfileFields):
+    email = _email_field()
+    password, password_confirm = _new_password_fields()
+    accept_privacy = BooleanField(
+        "Ich habe die Datenschutzerklärung gelesen und bin einverstanden.",
+        validators=[
+            required("Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.")
+        ],
+    )
+
+
+class ProfileForm(ProfileFields):
+    pass
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Passwort",
+        validators=[required("Bitte geben Sie Ihr Passwort ein.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, password_confirm = _new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Aktuelles Passwort",
+        validators=[required("Bitte geben Sie Ihr aktuelles Passwort ein.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, password_confirm = _new_password_fields()
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token: for buttons such as Abmelden."""

@@ -1,0 +1,102 @@
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..strategy.models import Municipality
+from ..timeutil import utcnow
+
+
+class UserKind(StrEnum):
+    RESIDENT = "resident"
+    ASSOCIATION = "association"
+    BUSINESS = "business"
+    INSTITUTION = "institution"
+
+
+ORGANISATION_KINDS = frozenset({UserKind.ASSOCIATION, UserKind.BUSINESS, UserKind.INSTITUTION})
+
+
+class Role(StrEnum):
+    MODERATOR = "moderator"
+    COMMITTEE = "committee"
+    TEAM = "team"
+    ADMIN = "admin"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (Index("uq_users_email_lower", func.lower("email"), unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=UserKind.RESIDENT)
+    organisation_name: Mapped[str | None] = mapped_column(String(160))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
+    )
+    session_token: Mapped[str] = mapped_column(String(40), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+    roles: Mapped[list["RoleAssignment"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def get_id(self) -> str:
+        # The token is part of the session's identity: rotating it on logout
+        # makes every copy of an old session cookie worthless.
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind in ORGANISATION_KINDS
+
+    def has_role(self, role: Role) -> bool:
+        return any(assignment.role == role for assignment in self.roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class RoleAssignment(db.Model):
+    """A staff role, optionally limited to one municipality (moderators)."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "role", "municipality_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")

@@ -1,0 +1,210 @@
+"""Account rules: sign-up, confirmation, login, password reset, profile, staff."""
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..notifications.services import queue_mail
+from ..strategy.models import Municipality
+from ..timeutil import utcnow
+from . import tokens
+from .models import ORGANISATION_KINDS, Role, RoleAssignment, User, UserKind, new_session_token
+from .passwords import hash_password, needs_rehash, verify_password
+
+
+class AccountError(ValueError):
+    """A rule was broken; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class ProfileData:
+    display_name: str
+    kind: str = UserKind.RESIDENT
+    organisation_name: str | None = None
+    municipality_id: int | None = None
+
+
+def find_user_by_email(email: str) -> User | None:
+    normalized = email.strip().lower()
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalized))
+
+
+def get_user(user_id) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def load_user_from_session(session_id: str) -> User | None:
+    """Flask-Login's loader: the id only counts together with the current token."""
+    user_id, _, token = session_id.partition(":")
+    user = get_user(user_id)
+    if user is None or not token or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+def _apply_profile(user: User, profile: ProfileData) -> None:
+    """Check everything first, then change the user: a broken rule changes nothing."""
+    is_org = profile.kind in ORGANISATION_KINDS
+    organisation_name = (profile.organisation_name or "").strip() if is_org else ""
+    if is_org and not organisation_name:
+        raise AccountError(
+            "Bitte geben Sie den Namen Ihrer Organisation an.", field="organisation_name"
+        )
+    municipality_id = _existing_municipality_id(profile.municipality_id)
+    user.display_name = profile.display_name.strip()
+    user.kind = profile.kind
+    user.organisation_name = organisation_name or None
+    user.municipality_id = municipality_id
+
+
+def _existing_municipality_id(municipality_id: int | None) -> int | None:
+    if not municipality_id:
+        return None
+    if db.session.get(Municipality, municipality_id) is None:
+        raise AccountError("Bitte wählen Sie eine Kommune aus der Liste.", field="municipality")
+    return municipality_id
+
+
+def register_user(email: str, password: str, profile: ProfileData) -> User | None:
+    """Create an unconfirmed account and mail the confirmation link.
+
+    For an address that already has an account nothing is created; its owner
+    gets a hint instead, and the caller answers exactly as for a new account.
+    """
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _mail_existing_account_hint(existing)
+        return None
+    user = User(email=email.strip(), password_hash=hash_password(password))
+    _apply_profile(user, profile)
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    current_app.logger.info("Konto %s registriert", user.id)
+    return user
+
+
+def _mail_existing_account_hint(user: User) -> None:
+    queue_mail(
+        user.email,
+        "Sie haben bereits ein Konto",
+        "existing_account",
+        user=user,
+        login_url=_external("accounts.login"),
+        reset_url=_external("accounts.forgot_password"),
+    )
+
+
+def _external(endpoint: str, **values) -> str:
+    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
+
+
+def send_confirmation(user: User) -> None:
+    token = tokens.make_token(tokens.CONFIRM, user)
+    queue_mail(
+        user.email,
+        "Bitte bestätigen Sie Ihre E-Mail-Adresse",
+        "confirm_email",
+        user=user,
+        confirm_url=_external("accounts.confirm_email", token=token),
+    )
+
+
+def confirm_email(token: str) -> User | None:
+    user = tokens.read_token(tokens.CONFIRM, token, get_user)
+    if user is None:
+        return None
+    user.confirmed_at = utcnow()
+    db.session.flush()
+    current_app.logger.info("Konto %s bestätigt", user.id)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session cookie issued for this user so far."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def request_password_reset(email: str) -> None:
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        current_app.logger.info("Passwort-Reset für unbekannte Adresse angefragt")
+        return
+    token = tokens.make_token(tokens.RESET, user)
+    queue_mail(
+        user.email,
+        "Passwort zurücksetzen",
+        "reset_password",
+        user=user,
+        reset_url=_external("accounts.reset_password", token=token),
+        valid_hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600,
+    )
+
+
+def user_for_reset_token(token: str) -> User | None:
+    return tokens.read_token(tokens.RESET, token, get_user)
+
+
+def set_password(user: User, password: str) -> None:
+    """New password; every existing session ends and old reset links die."""
+    user.password_hash = hash_password(password)
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()  # the reset link proved the address
+    end_all_sessions(user)
+    current_app.logger.info("Passwort von Konto %s geändert", user.id)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("Das aktuelle Passwort ist nicht richtig.", field="current_password")
+    set_password(user, new_password)
+
+
+def update_profile(user: User, profile: ProfileData) -> None:
+    _apply_profile(user, profile)
+    db.session.flush()
+
+
+def create_staff_user(email: str, password: str, role: Role, municipality_slug: str | None) -> User:
+    """For the CLI: a confirmed account with a role, created or extended."""
+    municipality = None
+    if municipality_slug:
+        municipality = db.session.scalar(
+            select(Municipality).where(Municipality.slug == municipality_slug)
+        )
+        if municipality is None:
+            raise AccountError(f"Unbekannte Kommune: {municipality_slug}")
+    user = find_user_by_email(email)
+    if user is None:
+        display_name = email.split("@", 1)[0][:80]
+        user = User(email=email.strip(), display_name=display_name, confirmed_at=utcnow())
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    user.confirmed_at = user.confirmed_at or utcnow()
+    municipality_id = municipality.id if municipality else None
+    if not any(r.role == role and r.municipality_id == municipality_id for r in user.roles):
+        user.roles.append(RoleAssignment(role=role, municipality_id=municipality_id))
+    db.session.flush()
+    return user

@@ -1,0 +1,195 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db, limiter
+from ..safe_redirect import is_local_path, redirect_back
+from ..strategy.models import Municipality
+from . import services
+from .forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+
+bp = Blueprint("accounts", __name__)
+
+
+def _account_limit() -> str:
+    return current_app.config["ACCOUNT_RATE_LIMIT"]
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    return (request.form.get("email") or "").strip().lower() or "-"
+
+
+def _municipality_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Municipality.id, Municipality.name)
+        .where(Municipality.is_district_wide.is_(False))
+        .order_by(Municipality.name)
+    )
+    return [(0, "Keine Angabe"), *((row.id, row.name) for row in rows)]
+
+
+def _profile_data(form) -> services.ProfileData:
+    return services.ProfileData(
+        display_name=form.display_name.data,
+        kind=form.kind.data,
+        organisation_name=form.organisation_name.data,
+        municipality_id=form.municipality.data or None,
+    )
+
+
+def _attach_error(form, error: services.AccountError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_account_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = RegistrationForm()
+    form.municipality.choices = _municipality_choices()
+    if form.validate_on_submit():
+        try:
+            services.register_user(form.email.data, form.password.data, _profile_data(form))
+        except services.AccountError as error:
+            _attach_error(form, error)
+        else:
+            return render_template("accounts/check_mail.html", email=form.email.data)
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token: str):
+    user = services.confirm_email(token)
+    if user is None:
+        return render_template("accounts/token_invalid.html", purpose="confirm"), 400
+    flash("Vielen Dank! Ihre E-Mail-Adresse ist bestätigt.", "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/confirm/resend")
+@login_required
+@limiter.limit(_account_limit)
+def resend_confirmation():
+    if EmptyForm().validate_on_submit() and not current_user.is_confirmed:
+        services.send_confirmation(current_user)
+        flash("Wir haben Ihnen den Bestätigungslink noch einmal geschickt.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+def login():
+    target = request.args.get("next")
+    if current_user.is_authenticated:
+        return redirect_back(target, "accounts.account")
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            flash(f"Willkommen, {user.display_name}! Sie sind angemeldet.", "success")
+            return redirect_back(target, "accounts.account")
+        form.password.errors = [
+            *form.password.errors,
+            "E-Mail-Adresse oder Passwort ist nicht richtig.",
+        ]
+    next_path = target if is_local_path(target) else None
+    return render_template("accounts/login.html", form=form, next_path=next_path)
+
+
+@bp.post("/logout")
+def logout():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if current_user.is_authenticated:
+        services.end_all_sessions(current_user)
+        logout_user()
+    flash("Sie sind abgemeldet.", "success")
+    return redirect(url_for("strategy.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_account_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_submitted_email)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/reset_requested.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_account_limit, methods=["POST"])
+def reset_password(token: str):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        return render_template("accounts/token_invalid.html", purpose="reset"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        logout_user()
+        flash("Ihr neues Passwort ist gespeichert. Bitte melden Sie sich damit an.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html", logout_form=EmptyForm())
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    form.municipality.choices = _municipality_choices()
+    if request.method == "GET":
+        form.municipality.data = current_user.municipality_id or 0
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, _profile_data(form))
+        except services.AccountError as error:
+            _attach_error(form, error)
+        else:
+            flash("Ihr Profil ist gespeichert.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_account_limit, methods=["POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            _attach_error(form, error)
+        else:
+            login_user(current_user._get_current_object())
+            flash("Ihr Passwort ist geändert. Andere Geräte wurden abgemeldet.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/password.html", form=form)

@@ -1,0 +1,73 @@
+"""Friendly German error pages; unexpected errors are logged, never shown."""
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+ERROR_TEXTS = {
+    400: (
+        "Die Anfrage konnte nicht verarbeitet werden",
+        "Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.",
+    ),
+    403: (
+        "Kein Zugriff",
+        "Für diese Seite fehlt Ihnen die Berechtigung. Melden Sie sich gegebenenfalls an.",
+    ),
+    404: (
+        "Seite nicht gefunden",
+        "Diese Seite gibt es nicht (mehr). Vielleicht hilft Ihnen die Startseite weiter.",
+    ),
+    405: ("Aktion nicht möglich", "Diese Aktion ist auf diesem Weg nicht möglich."),
+    413: ("Zu viele Daten", "Die gesendeten Daten sind zu groß. Bitte kürzen Sie Ihren Text."),
+    429: (
+        "Zu viele Anfragen",
+        "Sie haben in kurzer Zeit sehr viele Anfragen gesendet. "
+        "Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
+    ),
+    500: (
+        "Ein Fehler ist aufgetreten",
+        "Das hätte nicht passieren dürfen. Wir wurden benachrichtigt. "
+        "Bitte versuchen Sie es später noch einmal.",
+    ),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
+    return (
+        render_template("errors/error.html", status=status, title=_(title), text=detail or _(text)),
+        status,
+    )
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code)
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(
+        400,
+        _(
+            "Das Formular ist abgelaufen oder unvollständig gesendet worden. "
+            "Bitte laden Sie die Seite neu und senden Sie es noch einmal."
+        ),
+    )
+
+
+def handle_unexpected(error: Exception):
+    db.session.rollback()
+    from flask import current_app
+
+    current_app.logger.exception("Unerwarteter Fehler bei %s %s", request.method, request.path)
+    return render_error(500)
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

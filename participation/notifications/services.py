@@ -1,0 +1,89 @@
+"""The outbox: mail is queued with the event and delivered by `flask outbox send`."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, g, has_request_context, render_template
+from sqlalchemy import select
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .mailer import mailer_for
+from .models import OutboxMessage
+
+RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
+
+
+def queue_mail(recipient: str, subject: str, template: str, **context) -> OutboxMessage:
+    """Write a message to the outbox in the current transaction (no commit)."""
+    body = render_template(f"mail/{template}.txt", **context)
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    db.session.add(message)
+    db.session.flush()
+    if has_request_context():
+        g.mail_queued = True
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    given_up: int = 0
+
+
+def deliver_pending(limit: int = 500, now=None) -> DeliveryReport:
+    """Try every message that is due; keep failures for a later run, with backoff."""
+    now = now or utcnow()
+    mailer = mailer_for(current_app.config["MAIL_URL"])
+    sender = current_app.config["MAIL_FROM"]
+    report = DeliveryReport()
+    for message in _due_messages(now, limit):
+        try:
+            mailer.send(sender, message.recipient, message.subject, message.body)
+        except Exception as error:
+            _record_failure(message, error, now, report)
+        else:
+            message.sent_at = now
+            message.attempts += 1
+            report.sent += 1
+        db.session.commit()
+    return report
+
+
+def _due_messages(now, limit: int) -> list[OutboxMessage]:
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now, report: DeliveryReport) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:1000]
+    current_app.logger.warning("Zustellung von Nachricht %s fehlgeschlagen: %s", message.id, error)
+    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        message.failed_at = now
+        report.given_up += 1
+        return
+    delay = RETRY_DELAYS[min(message.attempts - 1, len(RETRY_DELAYS) - 1)]
+    message.next_attempt_at = now + delay
+    report.failed += 1
+
+
+def deliver_pending_after_request() -> None:
+    """Local convenience: without SMTP, show new mail in the console right away."""
+    if not g.get("mail_queued"):
+        return
+    try:
+        deliver_pending(limit=20)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Sofortige Zustellung fehlgeschlagen")

@@ -1,0 +1,1 @@
+"""The strategy: vision, values, fields of action, process, municipalities, pages."""

@@ -1,0 +1,134 @@
+"""Loading the district's data and reading it for the public pages."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import FieldOfAction, GoverningBody, Municipality, Page, ProcessStep, Value
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: dict, name: str) -> None:
+        bucket[name] = bucket.get(name, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _upsert(model, key: str, rows: list[dict], report: SeedReport) -> None:
+    """Create missing rows and bring changed ones in line; leave equal ones alone."""
+    existing = {getattr(obj, key): obj for obj in db.session.scalars(select(model))}
+    for position, row in enumerate(rows, start=1):
+        values = {"position": position, **row} if hasattr(model, "position") else row
+        obj = existing.get(values[key])
+        if obj is None:
+            db.session.add(model(**values))
+            report.count(report.created, model.__tablename__)
+            continue
+        changes = {k: v for k, v in values.items() if getattr(obj, k) != v}
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        if changes:
+            report.count(report.updated, model.__tablename__)
+
+
+def _municipality_rows(data: dict) -> list[dict]:
+    rows = []
+    wide = data.get("district_wide")
+    if wide:
+        rows.append(
+            {
+                "slug": wide["slug"],
+                "name": wide["name"],
+                "kind": "Kreis",
+                "description": wide.get("description", ""),
+                "is_district_wide": True,
+                "latitude": None,
+                "longitude": None,
+            }
+        )
+    for item in data.get("municipalities", []):
+        rows.append(
+            {
+                "slug": item["slug"],
+                "name": item["name"],
+                "kind": item["kind"],
+                "latitude": item.get("lat"),
+                "longitude": item.get("lon"),
+                "is_district_wide": False,
+            }
+        )
+    return rows
+
+
+def seed_district(data: dict) -> SeedReport:
+    """Load the district's reference data; running it twice changes nothing."""
+    report = SeedReport()
+    _upsert(Municipality, "slug", _municipality_rows(data), report)
+    _upsert(
+        FieldOfAction,
+        "slug",
+        _pick(data, "fields", "slug", "name", "summary", "description"),
+        report,
+    )
+    _upsert(Value, "name", _pick(data, "values", "name", "description"), report)
+    _upsert(
+        ProcessStep, "title", _pick(data, "process_steps", "title", "period", "description"), report
+    )
+    _upsert(GoverningBody, "name", _pick(data, "bodies", "name", "description"), report)
+    pages = [
+        {
+            "slug": p["slug"],
+            "title": p["title"],
+            "body": p["body"],
+            "is_placeholder": p.get("placeholder", False),
+        }
+        for p in data.get("pages", [])
+    ]
+    _upsert(Page, "slug", pages, report)
+    db.session.flush()
+    return report
+
+
+def _pick(data: dict, section: str, *keys: str) -> list[dict]:
+    return [{key: item.get(key, "") for key in keys} for item in data.get(section, [])]
+
+
+def list_fields() -> list[FieldOfAction]:
+    return list(db.session.scalars(select(FieldOfAction).order_by(FieldOfAction.position)))
+
+
+def list_values() -> list[Value]:
+    return list(db.session.scalars(select(Value).order_by(Value.position)))
+
+
+def list_process_steps() -> list[ProcessStep]:
+    return list(db.session.scalars(select(ProcessStep).order_by(ProcessStep.position)))
+
+
+def list_bodies() -> list[GoverningBody]:
+    return list(db.session.scalars(select(GoverningBody).order_by(GoverningBody.position)))
+
+
+def list_municipalities() -> list[Municipality]:
+    """The district-wide entry first, then the towns alphabetically."""
+    query = select(Municipality).order_by(Municipality.is_district_wide.desc(), Municipality.name)
+    return list(db.session.scalars(query))
+
+
+def get_field(slug: str) -> FieldOfAction | None:
+    return db.session.scalar(select(FieldOfAction).where(FieldOfAction.slug == slug))
+
+
+def get_municipality(slug: str) -> Municipality | None:
+    return db.session.scalar(select(Municipality).where(Municipality.slug == slug))
+
+
+def get_page(slug: str) -> Page | None:
+    return db.session.scalar(select(Page).where(Page.slug == slug))

@@ -1,0 +1,66 @@
+"""Template helpers: site identity from the district data, filters, navigation."""
+
+import tomllib
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_babel import format_date, format_datetime
+
+from .text import plain_text, render_markdown
+
+DEFAULT_SITE = {
+    "name": "Beteiligung",
+    "district": "",
+    "tagline": "",
+    "intro": "",
+    "call_to_action": "",
+}
+
+
+@lru_cache(maxsize=8)
+def load_district_data(path: str) -> dict:
+    """The district's data file (names, texts, municipalities): data, not code."""
+    file = Path(path)
+    if not file.exists():
+        return {}
+    with file.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def site_identity() -> dict:
+    data = load_district_data(current_app.config["DISTRICT_DATA"])
+    return {**DEFAULT_SITE, **data.get("site", {})}
+
+
+def format_day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, "d. MMMM y")
+
+
+def format_moment(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "d. MMMM y, HH:mm")
+
+
+def excerpt(source: str | None, length: int = 180) -> str:
+    text = plain_text(source)
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + " …"
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["excerpt"] = excerpt
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_site() -> dict:
+        return {"site": site_identity()}

@@ -1,0 +1,133 @@
+"""Test setup: one database per run, built by the real migrations.
+
+SQLite (a temporary file, so the browser tests' server thread shares it) by
+default; PostgreSQL when TEST_DATABASE_URL is set. Reference data is seeded
+once; everything else is emptied after each test.
+"""
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from participation import create_app
+from participation.extensions import db, limiter
+from participation.strategy.services import seed_district
+from participation.templating import load_district_data
+
+REFERENCE_TABLES = {
+    "municipalities",
+    "fields_of_action",
+    "vision_values",
+    "process_steps",
+    "governing_bodies",
+    "pages",
+    "alembic_version",
+}
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _database_url() -> str:
+    if os.environ.get("TEST_DATABASE_URL"):
+        return os.environ["TEST_DATABASE_URL"]
+    path = Path(tempfile.mkdtemp(prefix="participation-test-")) / "test.sqlite"
+    return f"sqlite:///{path}"
+
+
+def reset_schema() -> None:
+    """Drop whatever a previous run left, then build the schema by migrations."""
+    db.drop_all()
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()
+    upgrade()
+    seed_district(load_district_data(current_app.config["DISTRICT_DATA"]))
+    db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def app():
+    from config import database_url
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url(_database_url()))
+    with app.app_context():
+        reset_schema()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    db.session.rollback()
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app):
+    yield
+    db.session.remove()
+    empty_tables()
+    limiter.reset()
+
+
+class FreshGlobalsClient(FlaskClient):
+    """Requests reuse the test's app context; give each one a fresh `g`, as a server would."""
+
+    def open(self, *args, **kwargs):
+        context = _cv_app.get(None)
+        if context is not None:
+            context.g = context.app.app_ctx_globals_class()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FreshGlobalsClient
+    with app.test_client() as client:
+        yield client
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Browser:
+    """A test client that behaves like a person filling in forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def submit(self, url: str, data: dict, form_page: str | None = None, **kwargs):
+        """Open the page with the form, then post it with its CSRF token."""
+        page = self.client.get(form_page or url)
+        token = csrf_token_from(page.get_data(as_text=True))
+        return self.client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+    def login(self, email: str, password: str = "ein sicheres Passwort"):
+        return self.submit("/login", {"email": email, "password": password})
+
+    def logout(self):
+        return self.submit("/logout", {}, form_page="/account")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
