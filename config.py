@@ -19,12 +19,18 @@ def database_url(url: str | None) -> str:
 
 
 class Config:
-    ENV_NAME = os.environ.get("APP_ENV", "development")
+    # Which configuration this is, set by the class (create_app picks the class
+    # from APP_ENV or its argument): the production checks must not depend on
+    # APP_ENV being set as well.
+    ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Number of reverse proxies / load balancers in front of the app whose
+    # X-Forwarded-For and X-Forwarded-Proto are trusted (0: none, the default).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     MAIL_URL = os.environ.get("MAIL_URL", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Zukunft ST <beteiligung@localhost>")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -39,7 +45,7 @@ class Config:
     TOKEN_MAX_AGE_RESET = 2 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = ENV_NAME == "production"
+    SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "zst_session"
     PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -48,14 +54,21 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     ACCOUNT_RATE_LIMIT = "5 per minute;30 per hour"
+    IDEA_RATE_LIMIT = "5 per 10 minutes;20 per day"
+    COMMENT_RATE_LIMIT = "10 per 5 minutes;100 per day"
+    SUPPORT_RATE_LIMIT = "60 per minute;600 per day"
+    REPORT_RATE_LIMIT = "10 per hour"
+    COMMENTS_PREMODERATED = os.environ.get("COMMENTS_PREMODERATED", "") == "1"
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
 
 class TestConfig(Config):
+    ENV_NAME = "test"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = (
         database_url(os.environ.get("TEST_DATABASE_URL"))

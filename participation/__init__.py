@@ -4,6 +4,7 @@ import logging
 import os
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, DEV_SECRET_KEY, INSTANCE_DIR
 
@@ -21,6 +22,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     _refuse_unsafe_production(app)
+    _trust_proxies(app)
     INSTANCE_DIR.mkdir(exist_ok=True)
     _configure_logging(app)
     _init_extensions(app)
@@ -48,6 +50,17 @@ def _refuse_unsafe_production(app: Flask) -> None:
         )
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind a load balancer, take the client's address from X-Forwarded-For.
+
+    Only as many hops as configured are trusted: without a proxy the header is
+    ignored, so nobody can dodge the per-address rate limits by sending it.
+    """
+    hops = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def _configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(
@@ -60,8 +73,15 @@ def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - registers every table
 
     db.init_app(app)
+    from .ideas.search import include_object
+
     migrate.init_app(
-        app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(BASE_DIR / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "de")
@@ -79,10 +99,12 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .health import bp as health_bp
+    from .ideas.views import bp as ideas_bp
     from .strategy.views import bp as strategy_bp
 
     app.register_blueprint(strategy_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(ideas_bp)
     app.register_blueprint(health_bp)
 
 

@@ -15,6 +15,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(recount_command)
 
 
 @click.command("seed")
@@ -83,4 +85,81 @@ def send_outbox_command(limit: int) -> None:
         f"{report.given_up} aufgegeben."
     )
     if report.failed or report.given_up:
+        sys.exit(1)
+
+
+DEMO_ACCOUNTS = [
+    ("bewohnerin@demo.example.org", None, None),
+    ("moderation@demo.example.org", Role.MODERATOR, None),
+    ("moderation-rheine@demo.example.org", Role.MODERATOR, "rheine"),
+    ("projektteam@demo.example.org", Role.TEAM, None),
+    ("lenkungsausschuss@demo.example.org", Role.COMMITTEE, None),
+    ("admin@demo.example.org", Role.ADMIN, None),
+]
+
+
+@click.command("demo")
+@click.option("--ideas", default=300, show_default=True, help="Wie viele Ideen")
+@click.option("--users", default=150, show_default=True, help="Wie viele Personen")
+@click.option("--seed", default=7, show_default=True, help="Startwert des Zufalls")
+@click.option("--if-empty", is_flag=True, help="Nichts tun, wenn es schon Ideen gibt")
+def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
+    """Fill the database with believable demo content (with a progress bar)."""
+    from .demo.generate import DEMO_PASSWORD, generate
+    from .ideas.models import Idea
+
+    if if_empty and db.session.scalar(db.select(Idea.id).limit(1)) is not None:
+        click.echo("Es gibt schon Ideen – keine Demodaten erzeugt.")
+        return
+    with click.progressbar(length=ideas, label="Ideen erzeugen", show_pos=True) as bar:
+        report = generate(ideas, max(users, 1), seed=seed, progress=bar.update)
+    _create_demo_accounts(DEMO_PASSWORD)
+    db.session.commit()
+    click.echo(
+        f"{report.users} Personen, {report.ideas} Ideen, {report.supports} Unterstützungen, "
+        f"{report.comments} Kommentare erzeugt."
+    )
+    click.echo(
+        f"Demo-Konten (Passwort „{DEMO_PASSWORD}“): " + ", ".join(a[0] for a in DEMO_ACCOUNTS)
+    )
+
+
+def _create_demo_accounts(password: str) -> None:
+    from .accounts.models import User
+    from .accounts.passwords import hash_password
+    from .accounts.services import create_staff_user, find_user_by_email
+    from .timeutil import utcnow
+
+    for email, role, scope in DEMO_ACCOUNTS:
+        if role is not None:
+            create_staff_user(email, password, role, scope)
+        elif find_user_by_email(email) is None:
+            name = email.split("@")[0].capitalize()
+            db.session.add(
+                User(
+                    email=email,
+                    display_name=name,
+                    password_hash=hash_password(password),
+                    confirmed_at=utcnow(),
+                )
+            )
+    db.session.flush()
+
+
+@click.command("recount")
+@click.option("--check", is_flag=True, help="Nur prüfen, nichts reparieren")
+def recount_command(check: bool) -> None:
+    """Verify the cached support and comment counts and repair any drift."""
+    from .ideas.services import recount
+
+    drifts = recount(repair=not check)
+    db.session.commit()
+    for drift in drifts[:50]:
+        click.echo(
+            f"Idee {drift.idea_id}: {drift.column} gespeichert {drift.cached}, "
+            f"tatsächlich {drift.actual}"
+        )
+    verb = "gefunden" if check else "repariert"
+    click.echo(f"{len(drifts)} Abweichungen {verb}.")
+    if check and drifts:
         sys.exit(1)

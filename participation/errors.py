@@ -35,18 +35,39 @@ ERROR_TEXTS = {
 }
 
 
+KEPT_FIELDS = {"title": "Titel", "body": "Ihr Text", "note": "Erläuterung"}
+
+
+def typed_text() -> list[tuple[str, str]]:
+    """What the person wrote, so a refused request never loses their text."""
+    if request.method != "POST":
+        return []
+    return [
+        (label, request.form[name])
+        for name, label in KEPT_FIELDS.items()
+        if request.form.get(name, "").strip()
+    ]
+
+
 def render_error(status: int, detail: str | None = None):
     title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
-    return (
-        render_template("errors/error.html", status=status, title=_(title), text=detail or _(text)),
-        status,
+    page = render_template(
+        "errors/error.html",
+        status=status,
+        title=_(title),
+        text=detail or _(text),
+        typed=typed_text() if status in (400, 429) else [],
     )
+    return page, status
 
 
 def handle_http_exception(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code)
+    body, status = render_error(error.code)
+    # Keep what the protocol requires, e.g. `Allow` on 405 and `Retry-After` on 429.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, status, headers
 
 
 def handle_csrf_error(error: CSRFError):

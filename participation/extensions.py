@@ -1,5 +1,6 @@
 """The Flask extensions, created once and bound in create_app."""
 
+from flask import Flask, current_app, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,6 +8,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from limits.storage import Storage
+from limits.strategies import RateLimiter
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -28,4 +31,39 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+class AppBoundLimiter(Limiter):
+    """A Limiter that counts in the storage of the app handling the request.
+
+    Flask-Limiter keeps one storage on the Limiter object, and every init_app()
+    replaces it: with one module-level limiter, a second app (another
+    configuration, a test, a worker that builds its own app) would silently move
+    the counters of all apps to its own RATELIMIT_STORAGE_URI.
+    """
+
+    def init_app(self, app: Flask) -> None:
+        super().init_app(app)
+        app.extensions["limiter_backend"] = (self._storage, self._limiter)
+
+    def _backend(self) -> tuple:
+        if has_app_context() and "limiter_backend" in current_app.extensions:
+            return current_app.extensions["limiter_backend"]
+        return self._storage, self._limiter
+
+    @property
+    def storage(self) -> Storage:
+        storage = self._backend()[0]
+        assert storage is not None
+        return storage
+
+    @property
+    def limiter(self) -> RateLimiter:
+        if self._storage_dead and self._in_memory_fallback_enabled:
+            return super().limiter
+        strategy = self._backend()[1]
+        assert strategy is not None
+        return strategy
+
+
+limiter = AppBoundLimiter(key_func=get_remote_address, default_limits=[])

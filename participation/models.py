@@ -1,17 +1,25 @@
 """Imports every feature's models so metadata (and Alembic) sees all tables."""
 
 from .accounts.models import RoleAssignment, User
+from .ideas.models import Comment, Follow, Idea, Support
+from .moderation.models import AuditEntry, Report
 from .notifications.models import OutboxMessage
 from .strategy.models import FieldOfAction, GoverningBody, Municipality, Page, ProcessStep, Value
 
 __all__ = [
+    "AuditEntry",
+    "Comment",
     "FieldOfAction",
+    "Follow",
     "GoverningBody",
+    "Idea",
     "Municipality",
     "OutboxMessage",
     "Page",
     "ProcessStep",
+    "Report",
     "RoleAssignment",
+    "Support",
     "User",
     "Value",
 ]

@@ -32,6 +32,15 @@ REFERENCE_TABLES = {
     "alembic_version",
 }
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LEGAL_PATHS = ("/impressum", "/datenschutz", "/barrierefreiheit", "/leichte-sprache")
+
+
+def assert_legal_footer(html: str) -> None:
+    """Every page, error pages included, links the legal pages in its footer."""
+    footer = html.split('<footer class="site-footer">', 1)
+    assert len(footer) == 2, "page has no footer"
+    for path in LEGAL_PATHS:
+        assert f'href="{path}"' in footer[1], f"footer lacks a link to {path}"
 
 
 def _database_url() -> str:
@@ -49,6 +58,23 @@ def reset_schema() -> None:
     upgrade()
     seed_district(load_district_data(current_app.config["DISTRICT_DATA"]))
     db.session.commit()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Argon2id with the smallest cost: the same algorithm and code paths, in 1 ms, not 150.
+
+    The production parameters are checked in tests/test_security.py.
+    """
+    from argon2 import PasswordHasher
+
+    from participation.accounts import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", cheap)
+        patch.setattr(passwords, "_DUMMY_HASH", cheap.hash("no account has this password"))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -131,3 +157,28 @@ class Browser:
 @pytest.fixture
 def browser(client):
     return Browser(client)
+
+
+@pytest.fixture
+def runner(app):
+    """Runs the operator commands (`flask --app participation ...`) in the test's app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_app(app):
+    """Another app on the test database with other settings (production, Redis, ...)."""
+    made = []
+
+    def make(config_name: str = "test", **overrides):
+        settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **overrides}
+        other = create_app(config_name, **settings)
+        other.test_client_class = FreshGlobalsClient
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -2,7 +2,7 @@
 
 from itertools import count
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participation.accounts.models import RoleAssignment, User, UserKind
 from participation.accounts.passwords import hash_password
@@ -71,3 +71,14 @@ def link_from(message: OutboxMessage, path_part: str) -> str:
         if path_part in word:
             return "/" + word.split("://", 1)[-1].split("/", 1)[1]
     raise AssertionError(f"no link with {path_part!r} in {message.body!r}")
+
+
+def find_user(email: str) -> User | None:
+    """The account for an address as the database has it now (case-insensitive)."""
+    db.session.expire_all()
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def count_rows(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))

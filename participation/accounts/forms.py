@@ -105,7 +105,10 @@ class RegistrationForm(ProfileFields):
 
 
 class ProfileForm(ProfileFields):
-    pass
+    notify_comments = BooleanField("E-Mail bei neuen Kommentaren zu Ideen, denen ich folge")
+    notify_state_changes = BooleanField(
+        "E-Mail, wenn sich der Stand einer Idee ändert, der ich folge"
+    )
 
 
 class LoginForm(FlaskForm):

@@ -28,11 +28,16 @@ class ProfileData:
     kind: str = UserKind.RESIDENT
     organisation_name: str | None = None
     municipality_id: int | None = None
+    notify_comments: bool | None = None
+    notify_state_changes: bool | None = None
 
 
 def find_user_by_email(email: str) -> User | None:
-    normalized = email.strip().lower()
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalized))
+    # lower() on both sides, done by the database: the same folding as the
+    # unique index on lower(email), also for letters beyond ASCII.
+    return db.session.scalar(
+        select(User).where(func.lower(User.email) == func.lower(email.strip()))
+    )
 
 
 def get_user(user_id) -> User | None:
@@ -64,6 +69,9 @@ def _apply_profile(user: User, profile: ProfileData) -> None:
     user.kind = profile.kind
     user.organisation_name = organisation_name or None
     user.municipality_id = municipality_id
+    for preference in ("notify_comments", "notify_state_changes"):
+        if getattr(profile, preference) is not None:
+            setattr(user, preference, getattr(profile, preference))
 
 
 def _existing_municipality_id(municipality_id: int | None) -> int | None:
@@ -80,11 +88,14 @@ def register_user(email: str, password: str, profile: ProfileData) -> User | Non
     For an address that already has an account nothing is created; its owner
     gets a hint instead, and the caller answers exactly as for a new account.
     """
+    # Hash before looking: an answer that came back faster for a known address
+    # would tell who has an account, which the identical page is meant to hide.
+    password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
         _mail_existing_account_hint(existing)
         return None
-    user = User(email=email.strip(), password_hash=hash_password(password))
+    user = User(email=email.strip(), password_hash=password_hash)
     _apply_profile(user, profile)
     db.session.add(user)
     db.session.flush()

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..extensions import db, limiter
+from ..ideas.listing import ideas_by_author
 from ..safe_redirect import is_local_path, redirect_back
 from ..strategy.models import Municipality
 from . import services
@@ -35,7 +36,7 @@ def _municipality_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Municipality.id, Municipality.name)
         .where(Municipality.is_district_wide.is_(False))
-        .order_by(Municipality.name)
+        .order_by(Municipality.position, Municipality.name)
     )
     return [(0, "Keine Angabe"), *((row.id, row.name) for row in rows)]
 
@@ -46,7 +47,14 @@ def _profile_data(form) -> services.ProfileData:
         kind=form.kind.data,
         organisation_name=form.organisation_name.data,
         municipality_id=form.municipality.data or None,
+        notify_comments=_checkbox(form, "notify_comments"),
+        notify_state_changes=_checkbox(form, "notify_state_changes"),
     )
+
+
+def _checkbox(form, name: str) -> bool | None:
+    field = getattr(form, name, None)
+    return None if field is None else bool(field.data)
 
 
 def _attach_error(form, error: services.AccountError) -> None:
@@ -157,7 +165,11 @@ def reset_password(token: str):
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("accounts/account.html", logout_form=EmptyForm())
+    return render_template(
+        "accounts/account.html",
+        logout_form=EmptyForm(),
+        own_ideas=ideas_by_author(current_user),
+    )
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])

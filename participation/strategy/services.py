@@ -117,8 +117,14 @@ def list_bodies() -> list[GoverningBody]:
 
 
 def list_municipalities() -> list[Municipality]:
-    """The district-wide entry first, then the towns alphabetically."""
-    query = select(Municipality).order_by(Municipality.is_district_wide.desc(), Municipality.name)
+    """The district-wide entry first, then the towns alphabetically.
+
+    In the data file's order: it is German alphabetical order (Hörstel before
+    Horstmar), which sorting by name in SQLite or a "C" collation is not.
+    """
+    query = select(Municipality).order_by(
+        Municipality.is_district_wide.desc(), Municipality.position, Municipality.name
+    )
     return list(db.session.scalars(query))
 
 

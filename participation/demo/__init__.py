@@ -1,0 +1,1 @@
+"""Believable German demo content for local development and load measurements."""

@@ -1,0 +1,1 @@
+"""Ideas: submitting, finding, supporting, discussing and following them."""

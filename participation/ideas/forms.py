@@ -1,0 +1,88 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from ..forms import NoControlCharacters, length, required, strip_filter
+from ..moderation.models import REPORT_REASON_LABELS
+
+TITLE_MAX = 160
+BODY_MAX = 6000
+COMMENT_MAX = 2000
+
+
+class IdeaForm(FlaskForm):
+    title = StringField(
+        "Titel",
+        filters=[strip_filter],
+        validators=[
+            required("Bitte geben Sie Ihrer Idee einen Titel."),
+            length(8, TITLE_MAX, label="Der Titel"),
+            NoControlCharacters(),
+        ],
+        description="Kurz und treffend, z. B. „Sichere Radwege zwischen Saerbeck und Greven“.",
+        render_kw={"autocomplete": "off", "maxlength": TITLE_MAX},
+    )
+    body = TextAreaField(
+        "Beschreibung",
+        filters=[strip_filter],
+        validators=[
+            required("Bitte beschreiben Sie Ihre Idee."),
+            length(30, BODY_MAX, label="Die Beschreibung"),
+            NoControlCharacters(),
+        ],
+        description=(
+            "Was soll sich ändern, wem hilft es, wie könnte es gehen? "
+            "Leerzeilen trennen Absätze; Listen mit „- “, *kursiv*, **fett** "
+            "und Links sind möglich."
+        ),
+        render_kw={"rows": 10},
+    )
+    field = SelectField(
+        "Handlungsfeld",
+        coerce=int,
+        validators=[required("Bitte wählen Sie ein Handlungsfeld.")],
+    )
+    municipality = SelectField(
+        "Kommune",
+        coerce=int,
+        validators=[required("Bitte wählen Sie, welche Kommune Ihre Idee betrifft.")],
+        description="Betrifft Ihre Idee den ganzen Kreis, wählen Sie „Kreisweit“.",
+    )
+    confirmed = HiddenField(default="")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Ihr Kommentar",
+        filters=[strip_filter],
+        validators=[
+            required("Bitte schreiben Sie einen Kommentar."),
+            length(2, COMMENT_MAX, label="Der Kommentar"),
+            NoControlCharacters(),
+        ],
+        render_kw={"rows": 4},
+    )
+    parent_id = HiddenField()
+
+
+class CommentEditForm(FlaskForm):
+    body = CommentForm.body
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        "Grund der Meldung",
+        choices=[(key.value, label) for key, label in REPORT_REASON_LABELS.items()],
+        validators=[required("Bitte wählen Sie einen Grund.")],
+    )
+    note = TextAreaField(
+        "Erläuterung",
+        filters=[strip_filter],
+        validators=[
+            Optional(),
+            length(max_len=1000, label="Die Erläuterung"),
+            NoControlCharacters(),
+        ],
+        description="Was genau ist das Problem? Das hilft der Moderation.",
+        render_kw={"rows": 3},
+    )

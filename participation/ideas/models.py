@@ -1,0 +1,146 @@
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..extensions import db
+from ..strategy.models import FieldOfAction, Municipality
+from ..timeutil import utcnow
+
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+
+class IdeaState(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    HIDDEN = "hidden"
+    WITHDRAWN = "withdrawn"
+
+
+PUBLIC_STATES = frozenset({IdeaState.PUBLISHED})
+
+
+class Idea(db.Model):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        Index("ix_ideas_state_created", "state", "created_at"),
+        Index("ix_ideas_state_supports", "state", "support_count"),
+        Index("ix_ideas_state_comments", "state", "comment_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    body: Mapped[str] = mapped_column(Text)
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields_of_action.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=IdeaState.PENDING)
+    state_reason: Mapped[str | None] = mapped_column(Text)
+    support_count: Mapped[int] = mapped_column(default=0)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    field: Mapped[FieldOfAction] = relationship(lazy="raise")
+    municipality: Mapped[Municipality] = relationship(lazy="raise")
+    author: Mapped[User] = relationship(lazy="raise")
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
+
+    @property
+    def is_open_for_support(self) -> bool:
+        return self.state == IdeaState.PUBLISHED
+
+    @property
+    def is_open_for_comments(self) -> bool:
+        return self.state == IdeaState.PUBLISHED
+
+
+class Support(db.Model):
+    """One person's support for one idea; the idea caches the count."""
+
+    __tablename__ = "supports"
+    __table_args__ = (
+        UniqueConstraint("idea_id", "user_id"),
+        Index("ix_supports_created_idea", "created_at", "idea_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Follow(db.Model):
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("idea_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+class CommentState(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+    DELETED = "deleted"
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_idea_created", "idea_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default=CommentState.PUBLISHED)
+    state_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship(lazy="raise")
+    idea: Mapped[Idea] = relationship(lazy="raise")
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == CommentState.PUBLISHED
+
+    def editable_until(self) -> datetime:
+        return self.created_at + COMMENT_EDIT_WINDOW
+
+
+STATE_LABELS = {
+    IdeaState.PENDING: "Wartet auf Prüfung",
+    IdeaState.PUBLISHED: "Veröffentlicht",
+    IdeaState.REJECTED: "Nicht freigegeben",
+    IdeaState.HIDDEN: "Ausgeblendet",
+    IdeaState.WITHDRAWN: "Zurückgezogen",
+}
+STATE_EXPLANATIONS = {
+    IdeaState.PENDING: (
+        "Die Moderation prüft die Idee, meist innerhalb weniger Tage. "
+        "Bis dahin sehen nur Sie sie; Sie können sie noch bearbeiten oder zurückziehen."
+    ),
+    IdeaState.PUBLISHED: (
+        "Alle können die Idee lesen, unterstützen und kommentieren. "
+        "Das Projektteam und der Lenkungsausschuss bewerten gut unterstützte Ideen."
+    ),
+    IdeaState.REJECTED: "Die Moderation hat die Idee nicht freigegeben.",
+    IdeaState.HIDDEN: "Die Moderation hat die Idee ausgeblendet.",
+    IdeaState.WITHDRAWN: "Die Idee wurde von ihrer Verfasserin oder ihrem Verfasser zurückgezogen.",
+}

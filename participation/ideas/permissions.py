@@ -1,0 +1,82 @@
+"""Who may do what with ideas and comments. Pure predicates, tested role by role."""
+
+from datetime import datetime
+
+from ..moderation.permissions import can_moderate_municipality
+from ..timeutil import utcnow
+from .models import Comment, CommentState, Idea, IdeaState
+
+__all__ = [
+    "can_comment_idea",
+    "can_delete_comment",
+    "can_edit_comment",
+    "can_edit_idea",
+    "can_follow_idea",
+    "can_report",
+    "can_submit_idea",
+    "can_support_idea",
+    "can_view_idea",
+    "can_withdraw_idea",
+    "is_author",
+]
+
+
+def _is_member(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_confirmed)
+
+
+def is_author(user, idea: Idea) -> bool:
+    return bool(user is not None and user.is_authenticated and idea.author_id == user.id)
+
+
+def can_view_idea(user, idea: Idea) -> bool:
+    if idea.is_public:
+        return True
+    if is_author(user, idea) and idea.state != IdeaState.HIDDEN:
+        return True
+    return bool(
+        user and user.is_authenticated and can_moderate_municipality(user, idea.municipality_id)
+    )
+
+
+def can_submit_idea(user) -> bool:
+    return _is_member(user)
+
+
+def can_edit_idea(user, idea: Idea) -> bool:
+    return is_author(user, idea) and idea.state == IdeaState.PENDING
+
+
+def can_withdraw_idea(user, idea: Idea) -> bool:
+    return is_author(user, idea) and idea.state == IdeaState.PENDING
+
+
+def can_support_idea(user, idea: Idea) -> bool:
+    return _is_member(user) and idea.is_open_for_support
+
+
+def can_comment_idea(user, idea: Idea) -> bool:
+    return _is_member(user) and idea.is_open_for_comments
+
+
+def can_follow_idea(user, idea: Idea) -> bool:
+    return bool(user is not None and user.is_authenticated) and can_view_idea(user, idea)
+
+
+def can_report(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def can_edit_comment(user, comment: Comment, now: datetime | None = None) -> bool:
+    if user is None or not user.is_authenticated or comment.author_id != user.id:
+        return False
+    return comment.state == CommentState.PUBLISHED and (now or utcnow()) <= comment.editable_until()
+
+
+def can_delete_comment(user, comment: Comment) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and comment.author_id == user.id
+        and comment.state in (CommentState.PUBLISHED, CommentState.PENDING)
+    )

@@ -1,0 +1,299 @@
+"""Rules for ideas: the state table, submitting, supporting, discussing, following."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..moderation import audit
+from ..moderation.permissions import can_moderate_municipality
+from ..strategy.models import FieldOfAction, Municipality
+from ..timeutil import utcnow
+from . import notify, permissions
+from .models import Comment, CommentState, Follow, Idea, IdeaState, Support
+
+
+class IdeaError(ValueError):
+    """A rule was broken; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class NotAllowed(IdeaError):
+    pass
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    by: str  # "author" or "moderator"
+    needs_reason: bool = False
+
+
+# Every state change of an idea, and who may make it. Nothing else changes `state`.
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (IdeaState.PENDING, IdeaState.PUBLISHED): Transition("publish", "moderator"),
+    (IdeaState.PENDING, IdeaState.REJECTED): Transition("reject", "moderator", needs_reason=True),
+    (IdeaState.PENDING, IdeaState.WITHDRAWN): Transition("withdraw", "author"),
+    (IdeaState.PUBLISHED, IdeaState.HIDDEN): Transition("hide", "moderator", needs_reason=True),
+    (IdeaState.HIDDEN, IdeaState.PUBLISHED): Transition("restore", "moderator"),
+    (IdeaState.REJECTED, IdeaState.PENDING): Transition("resubmit", "author"),
+}
+
+
+@dataclass
+class IdeaData:
+    title: str
+    body: str
+    field_id: int
+    municipality_id: int
+
+
+def _may_act(actor, idea: Idea, transition: Transition) -> bool:
+    if transition.by == "author":
+        return actor is not None and actor.id == idea.author_id
+    return can_moderate_municipality(actor, idea.municipality_id)
+
+
+def change_state(actor, idea: Idea, target: str, reason: str | None = None) -> Idea:
+    """The one way an idea changes state: checked, logged and announced."""
+    transition = TRANSITIONS.get((idea.state, target))
+    if transition is None:
+        raise IdeaError(f"Eine Idee im Zustand „{idea.state}“ kann nicht „{target}“ werden.")
+    if not _may_act(actor, idea, transition):
+        raise NotAllowed("Dazu sind Sie nicht berechtigt.")
+    reason = (reason or "").strip() or None
+    if transition.needs_reason and not reason:
+        raise IdeaError("Bitte geben Sie eine Begründung an.", field="reason")
+    before, now = idea.state, utcnow()
+    idea.state, idea.state_reason, idea.state_changed_at = target, reason, now
+    if target == IdeaState.PUBLISHED and idea.published_at is None:
+        idea.published_at = now
+    audit.record(
+        actor, f"idea.{transition.action}", idea, before=before, after=target, reason=reason
+    )
+    db.session.flush()
+    notify.state_changed(idea, before, actor)
+    current_app.logger.info("Idee %s: %s -> %s durch %s", idea.id, before, target, actor.id)
+    return idea
+
+
+def publish_idea(moderator, idea: Idea) -> Idea:
+    return change_state(moderator, idea, IdeaState.PUBLISHED)
+
+
+def reject_idea(moderator, idea: Idea, reason: str) -> Idea:
+    return change_state(moderator, idea, IdeaState.REJECTED, reason)
+
+
+def hide_idea(moderator, idea: Idea, reason: str) -> Idea:
+    return change_state(moderator, idea, IdeaState.HIDDEN, reason)
+
+
+def restore_idea(moderator, idea: Idea) -> Idea:
+    return change_state(moderator, idea, IdeaState.PUBLISHED)
+
+
+def withdraw_idea(author, idea: Idea) -> Idea:
+    return change_state(author, idea, IdeaState.WITHDRAWN)
+
+
+def _check_references(data: IdeaData) -> None:
+    if db.session.get(FieldOfAction, data.field_id) is None:
+        raise IdeaError("Bitte wählen Sie ein Handlungsfeld aus der Liste.", field="field")
+    if db.session.get(Municipality, data.municipality_id) is None:
+        raise IdeaError("Bitte wählen Sie eine Kommune aus der Liste.", field="municipality")
+
+
+def submit_idea(author, data: IdeaData) -> Idea:
+    """A new idea waits for moderation; its author follows it from the start."""
+    if not permissions.can_submit_idea(author):
+        raise NotAllowed("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse.")
+    _check_references(data)
+    idea = Idea(
+        title=data.title.strip(),
+        body=data.body.strip(),
+        field_id=data.field_id,
+        municipality_id=data.municipality_id,
+        author_id=author.id,
+        state=IdeaState.PENDING,
+    )
+    db.session.add(idea)
+    db.session.flush()
+    audit.record(author, "idea.submit", idea, after=IdeaState.PENDING)
+    follow_idea(author, idea)
+    current_app.logger.info("Idee %s eingereicht von %s", idea.id, author.id)
+    return idea
+
+
+def update_idea(author, idea: Idea, data: IdeaData) -> Idea:
+    if not permissions.can_edit_idea(author, idea):
+        raise NotAllowed("Diese Idee können Sie nicht mehr bearbeiten.")
+    _check_references(data)
+    before = {"title": idea.title, "body": idea.body}
+    idea.title, idea.body = data.title.strip(), data.body.strip()
+    idea.field_id, idea.municipality_id = data.field_id, data.municipality_id
+    idea.updated_at = utcnow()
+    audit.record(
+        author, "idea.edit", idea, before=before, after={"title": idea.title, "body": idea.body}
+    )
+    db.session.flush()
+    return idea
+
+
+def _insert_ignoring_duplicate(model, **values) -> bool:
+    """Insert a row unless the unique key exists; True when a row was really added."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
+    return db.session.execute(statement).first() is not None
+
+
+def _bump(column, idea_id: int, by: int) -> None:
+    db.session.execute(update(Idea).where(Idea.id == idea_id).values({column: column + by}))
+
+
+def support_idea(user, idea: Idea) -> bool:
+    """Idempotent: True when a support was added, False when it already existed."""
+    if not permissions.can_support_idea(user, idea):
+        raise NotAllowed("Diese Idee können Sie nicht unterstützen.")
+    added = _insert_ignoring_duplicate(
+        Support, idea_id=idea.id, user_id=user.id, created_at=utcnow()
+    )
+    if added:
+        _bump(Idea.support_count, idea.id, 1)
+    db.session.expire(idea, ["support_count"])
+    return added
+
+
+def withdraw_support(user, idea: Idea) -> bool:
+    """Idempotent: True when a support was removed."""
+    if not permissions.can_support_idea(user, idea):
+        raise NotAllowed("Diese Idee können Sie nicht unterstützen.")
+    result = db.session.execute(
+        delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
+    )
+    removed = result.rowcount == 1
+    if removed:
+        _bump(Idea.support_count, idea.id, -1)
+    db.session.expire(idea, ["support_count"])
+    return removed
+
+
+def has_supported(user, idea: Idea) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    query = select(Support.id).where(Support.idea_id == idea.id, Support.user_id == user.id)
+    return db.session.scalar(query) is not None
+
+
+def follow_idea(user, idea: Idea) -> bool:
+    return _insert_ignoring_duplicate(Follow, idea_id=idea.id, user_id=user.id, created_at=utcnow())
+
+
+def unfollow_idea(user_id: int, idea_id: int) -> bool:
+    result = db.session.execute(
+        delete(Follow).where(Follow.idea_id == idea_id, Follow.user_id == user_id)
+    )
+    return result.rowcount == 1
+
+
+def is_following(user, idea: Idea) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    query = select(Follow.id).where(Follow.idea_id == idea.id, Follow.user_id == user.id)
+    return db.session.scalar(query) is not None
+
+
+def add_comment(user, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
+    if not permissions.can_comment_idea(user, idea):
+        raise NotAllowed("Zu dieser Idee können Sie keinen Kommentar schreiben.")
+    if parent is not None and (parent.idea_id != idea.id or parent.parent_id is not None):
+        raise IdeaError("Auf diesen Kommentar kann nicht geantwortet werden.")
+    state = CommentState.PENDING if _comments_premoderated() else CommentState.PUBLISHED
+    comment = Comment(
+        idea_id=idea.id,
+        author_id=user.id,
+        parent_id=parent.id if parent else None,
+        body=body.strip(),
+        state=state,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    if state == CommentState.PUBLISHED:
+        _bump(Idea.comment_count, idea.id, 1)
+        notify.new_comment(idea, comment, user)
+    audit.record(user, "comment.create", comment, after=state)
+    return comment
+
+
+def _comments_premoderated() -> bool:
+    return bool(current_app.config.get("COMMENTS_PREMODERATED"))
+
+
+def edit_comment(user, comment: Comment, body: str) -> Comment:
+    if not permissions.can_edit_comment(user, comment):
+        raise NotAllowed("Diesen Kommentar können Sie nicht mehr bearbeiten.")
+    before = comment.body
+    comment.body, comment.edited_at = body.strip(), utcnow()
+    audit.record(user, "comment.edit", comment, before=before, after=comment.body)
+    db.session.flush()
+    return comment
+
+
+def delete_comment(user, comment: Comment) -> Comment:
+    """The author removes the text; a placeholder keeps the thread readable."""
+    if not permissions.can_delete_comment(user, comment):
+        raise NotAllowed("Diesen Kommentar können Sie nicht löschen.")
+    was_visible = comment.state == CommentState.PUBLISHED
+    comment.state = CommentState.DELETED
+    audit.record(user, "comment.delete", comment, before=comment.body)
+    comment.body = ""
+    if was_visible:
+        _bump(Idea.comment_count, comment.idea_id, -1)
+    db.session.flush()
+    return comment
+
+
+@dataclass
+class Drift:
+    idea_id: int
+    column: str
+    cached: int
+    actual: int
+
+
+def recount(repair: bool = False) -> list[Drift]:
+    """Compare cached counts with the rows they count; optionally repair them."""
+    supports = select(Support.idea_id, func.count().label("n")).group_by(Support.idea_id).subquery()
+    comments = (
+        select(Comment.idea_id, func.count().label("n"))
+        .where(Comment.state == CommentState.PUBLISHED)
+        .group_by(Comment.idea_id)
+        .subquery()
+    )
+    actual_supports = func.coalesce(supports.c.n, 0)
+    actual_comments = func.coalesce(comments.c.n, 0)
+    query = (
+        select(Idea.id, Idea.support_count, actual_supports, Idea.comment_count, actual_comments)
+        .outerjoin(supports, supports.c.idea_id == Idea.id)
+        .outerjoin(comments, comments.c.idea_id == Idea.id)
+        .where((Idea.support_count != actual_supports) | (Idea.comment_count != actual_comments))
+    )
+    drifts = []
+    for idea_id, cached_s, real_s, cached_c, real_c in db.session.execute(query):
+        if cached_s != real_s:
+            drifts.append(Drift(idea_id, "support_count", cached_s, real_s))
+        if cached_c != real_c:
+            drifts.append(Drift(idea_id, "comment_count", cached_c, real_c))
+    if repair:
+        for drift in drifts:
+            db.session.execute(
+                update(Idea).where(Idea.id == drift.idea_id).values({drift.column: drift.actual})
+            )
+        db.session.flush()
+    return drifts

@@ -1,0 +1,310 @@
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db, limiter
+from ..moderation.services import file_report
+from ..ratelimits import write_limit
+from . import listing, notify, permissions, services
+from .choices import field_choices, municipality_choices
+from .forms import CommentEditForm, CommentForm, IdeaForm, ReportForm
+from .models import STATE_EXPLANATIONS, STATE_LABELS, Comment, Idea
+from .permissions import (
+    can_comment_idea,
+    can_edit_comment,
+    can_edit_idea,
+    can_support_idea,
+    can_view_idea,
+    can_withdraw_idea,
+)
+from .threads import comment_thread
+
+bp = Blueprint("ideas", __name__)
+
+
+@bp.app_context_processor
+def idea_helpers() -> dict:
+    return {
+        "state_labels": STATE_LABELS,
+        "state_explanations": STATE_EXPLANATIONS,
+        **{name: getattr(permissions, name) for name in permissions.__all__},
+    }
+
+
+def _load_idea(idea_id: int) -> Idea:
+    idea = listing.get_idea_with_details(idea_id)
+    if idea is None or not can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+def _load_comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not can_view_idea(current_user, _load_idea(comment.idea_id)):
+        abort(404)
+    return comment
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _idea_form(idea: Idea | None = None) -> IdeaForm:
+    form = IdeaForm(obj=idea if request.method == "GET" else None)
+    form.field.choices = field_choices()
+    form.municipality.choices = municipality_choices()
+    if idea is not None and request.method == "GET":
+        form.field.data, form.municipality.data = idea.field_id, idea.municipality_id
+    return form
+
+
+def _idea_data(form: IdeaForm) -> services.IdeaData:
+    return services.IdeaData(
+        form.title.data, form.body.data, form.field.data, form.municipality.data
+    )
+
+
+def _attach_error(form, error: services.IdeaError) -> None:
+    target = getattr(form, error.field or "", None)
+    if target is None:
+        flash(str(error), "error")
+    else:
+        target.errors = [*target.errors, str(error)]
+
+
+@bp.get("/ideas")
+def index():
+    filters = listing.IdeaFilter.from_args(request.args)
+    page = listing.list_ideas(filters)
+    return render_template(
+        "ideas/index.html",
+        page=page,
+        filters=filters,
+        sorts=listing.SORTS,
+        states=listing.LISTABLE_STATES,
+        fields=field_choices(blank=False),
+        municipalities=municipality_choices(blank=False, slugs=True),
+    )
+
+
+@bp.route("/ideas/new", methods=["GET", "POST"])
+@login_required
+@write_limit("IDEA_RATE_LIMIT")
+def new():
+    form = _idea_form()
+    if not current_user.is_confirmed:
+        return render_template("ideas/confirm_first.html"), 403
+    similar = []
+    if form.validate_on_submit():
+        similar = listing.similar_ideas(form.title.data)
+        if form.confirmed.data == "1":
+            try:
+                idea = services.submit_idea(current_user, _idea_data(form))
+            except services.IdeaError as error:
+                _attach_error(form, error)
+            else:
+                flash("Danke! Ihre Idee ist eingegangen und wird nun geprüft.", "success")
+                return redirect(url_for("ideas.detail", idea_id=idea.id))
+        form.confirmed.data = "1"
+        return render_template("ideas/preview.html", form=form, similar=similar)
+    return render_template("ideas/form.html", form=form, idea=None)
+
+
+@bp.get("/ideas/similar")
+@limiter.limit("60 per minute")
+def similar():
+    ideas = listing.similar_ideas(request.args.get("title", "")[:160])
+    return render_template("ideas/_similar.html", similar=ideas)
+
+
+@bp.get("/ideas/<int:idea_id>")
+def detail(idea_id: int):
+    idea = _load_idea(idea_id)
+    return render_template(
+        "ideas/detail.html",
+        idea=idea,
+        thread=comment_thread(idea, current_user),
+        supported=services.has_supported(current_user, idea),
+        following=services.is_following(current_user, idea),
+        comment_form=CommentForm(),
+    )
+
+
+@bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(idea_id: int):
+    idea = _load_idea(idea_id)
+    if not can_edit_idea(current_user, idea):
+        abort(403)
+    form = _idea_form(idea)
+    if form.validate_on_submit():
+        try:
+            services.update_idea(current_user, idea, _idea_data(form))
+        except services.IdeaError as error:
+            _attach_error(form, error)
+        else:
+            flash("Ihre Änderungen sind gespeichert.", "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return render_template("ideas/form.html", form=form, idea=idea)
+
+
+@bp.post("/ideas/<int:idea_id>/withdraw")
+@login_required
+def withdraw(idea_id: int):
+    idea = _load_idea(idea_id)
+    if not can_withdraw_idea(current_user, idea):
+        abort(403)
+    services.withdraw_idea(current_user, idea)
+    flash("Sie haben Ihre Idee zurückgezogen.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+def _support_response(idea: Idea, supported: bool):
+    if _wants_json():
+        return jsonify(supported=supported, count=idea.support_count)
+    return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor="unterstuetzen"))
+
+
+@bp.post("/ideas/<int:idea_id>/support")
+@login_required
+@write_limit("SUPPORT_RATE_LIMIT")
+def support(idea_id: int):
+    idea = _load_idea(idea_id)
+    if not can_support_idea(current_user, idea):
+        abort(403)
+    services.support_idea(current_user, idea)
+    return _support_response(idea, supported=True)
+
+
+@bp.post("/ideas/<int:idea_id>/unsupport")
+@login_required
+@write_limit("SUPPORT_RATE_LIMIT")
+def unsupport(idea_id: int):
+    idea = _load_idea(idea_id)
+    if not can_support_idea(current_user, idea):
+        abort(403)
+    services.withdraw_support(current_user, idea)
+    return _support_response(idea, supported=False)
+
+
+@bp.post("/ideas/<int:idea_id>/follow")
+@login_required
+@write_limit("SUPPORT_RATE_LIMIT")
+def follow(idea_id: int):
+    idea = _load_idea(idea_id)
+    services.follow_idea(current_user, idea)
+    flash("Sie verfolgen diese Idee und erhalten E-Mails zu Neuigkeiten.", "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id))
+
+
+@bp.post("/ideas/<int:idea_id>/unfollow")
+@login_required
+@write_limit("SUPPORT_RATE_LIMIT")
+def unfollow(idea_id: int):
+    idea = _load_idea(idea_id)
+    services.unfollow_idea(current_user.id, idea.id)
+    flash("Sie verfolgen diese Idee nicht mehr.", "success")
+    return redirect(url_for("ideas.detail", idea_id=idea.id))
+
+
+@bp.get("/unfollow/<token>")
+def unfollow_by_mail(token: str):
+    ids = notify.read_unfollow_token(token)
+    if ids is None:
+        abort(404)
+    services.unfollow_idea(*ids)
+    idea = db.session.get(Idea, ids[1])
+    return render_template("ideas/unfollowed.html", idea=idea)
+
+
+@bp.post("/ideas/<int:idea_id>/comments")
+@login_required
+@write_limit("COMMENT_RATE_LIMIT")
+def comment(idea_id: int):
+    idea = _load_idea(idea_id)
+    if not can_comment_idea(current_user, idea):
+        abort(403)
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent = _reply_parent(form.parent_id.data, idea)
+        new_comment = services.add_comment(current_user, idea, form.body.data, parent)
+        flash(_comment_flash(new_comment), "success")
+        return redirect(
+            url_for("ideas.detail", idea_id=idea.id, _anchor=f"kommentar-{new_comment.id}")
+        )
+    return render_template(
+        "ideas/detail.html",
+        idea=idea,
+        thread=comment_thread(idea, current_user),
+        supported=services.has_supported(current_user, idea),
+        following=services.is_following(current_user, idea),
+        comment_form=form,
+    ), 422
+
+
+def _reply_parent(raw_id: str | None, idea: Idea) -> Comment | None:
+    if not raw_id:
+        return None
+    parent = db.session.get(Comment, int(raw_id)) if raw_id.isdigit() else None
+    if parent is None or parent.idea_id != idea.id or parent.parent_id is not None:
+        abort(400)
+    return parent
+
+
+def _comment_flash(new_comment: Comment) -> str:
+    if new_comment.is_visible:
+        return "Ihr Kommentar ist veröffentlicht."
+    return "Danke! Ihr Kommentar wird geprüft und dann veröffentlicht."
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+@write_limit("COMMENT_RATE_LIMIT")
+def edit_comment(comment_id: int):
+    comment_obj = _load_comment(comment_id)
+    if not can_edit_comment(current_user, comment_obj):
+        abort(403)
+    form = CommentEditForm(obj=comment_obj if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.edit_comment(current_user, comment_obj, form.body.data)
+        flash("Ihr Kommentar ist geändert.", "success")
+        return redirect(
+            url_for(
+                "ideas.detail", idea_id=comment_obj.idea_id, _anchor=f"kommentar-{comment_obj.id}"
+            )
+        )
+    return render_template("ideas/comment_edit.html", form=form, comment=comment_obj)
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete_comment(comment_id: int):
+    comment_obj = _load_comment(comment_id)
+    try:
+        services.delete_comment(current_user, comment_obj)
+    except services.NotAllowed:
+        abort(403)
+    flash("Ihr Kommentar ist gelöscht.", "success")
+    return redirect(
+        url_for("ideas.detail", idea_id=comment_obj.idea_id, _anchor=f"kommentar-{comment_obj.id}")
+    )
+
+
+@bp.route("/ideas/<int:idea_id>/report", methods=["GET", "POST"], defaults={"comment_id": None})
+@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"], defaults={"idea_id": None})
+@login_required
+@write_limit("REPORT_RATE_LIMIT")
+def report(idea_id: int | None, comment_id: int | None):
+    comment_obj = _load_comment(comment_id) if comment_id else None
+    idea = _load_idea(comment_obj.idea_id if comment_obj else idea_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        file_report(
+            current_user,
+            reason=form.reason.data,
+            note=form.note.data or "",
+            idea=None if comment_obj else idea,
+            comment=comment_obj,
+        )
+        flash("Danke für Ihre Meldung. Die Moderation sieht sie sich an.", "success")
+        return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return render_template("ideas/report.html", form=form, idea=idea, comment=comment_obj)

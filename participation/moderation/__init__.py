@@ -1,0 +1,1 @@
+"""Moderation: reports, decisions with reasons, scopes and the audit log."""

@@ -1,0 +1,28 @@
+"""Moderation rules. Reports are filed here; decisions follow with the moderation screens."""
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from . import audit
+from .models import Report, ReportReason
+
+
+class ReportError(ValueError):
+    pass
+
+
+def file_report(reporter, *, reason: str, note: str = "", idea=None, comment=None) -> Report:
+    """Store a report once per person and item; a repeat changes nothing."""
+    if reason not in ReportReason.__members__.values():
+        raise ReportError("Bitte wählen Sie einen Grund.")
+    target = {"idea_id": idea.id if idea else None, "comment_id": comment.id if comment else None}
+    existing = db.session.scalar(select(Report).filter_by(reporter_id=reporter.id, **target))
+    if existing is not None:
+        return existing
+    report = Report(reporter_id=reporter.id, reason=reason, note=note.strip(), **target)
+    db.session.add(report)
+    db.session.flush()
+    audit.record(reporter, "report.create", report, after=reason)
+    current_app.logger.info("Meldung %s zu %s eingegangen", report.id, target)
+    return report

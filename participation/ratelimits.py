@@ -1,0 +1,28 @@
+"""Rate limits for everything that writes: per IP address and per signed-in person."""
+
+from flask import current_app
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from .extensions import limiter
+
+
+def per_user() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{get_remote_address()}"
+
+
+def write_limit(config_key: str):
+    """Apply the limit named in the config to POSTs, counted per IP and per person."""
+
+    def limit_value() -> str:
+        return current_app.config[config_key]
+
+    def decorate(view):
+        view = limiter.limit(
+            limit_value, methods=["POST"], key_func=per_user, scope=f"{config_key}:user"
+        )(view)
+        return limiter.limit(limit_value, methods=["POST"], scope=f"{config_key}:ip")(view)
+
+    return decorate
