@@ -21,6 +21,7 @@ db: install
 	$(FLASK) seed
 
 run: db
+	$(FLASK) demo --if-empty
 	@echo "Die Plattform läuft auf http://127.0.0.1:$(PORT) – Bestätigungslinks erscheinen hier in der Konsole."
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

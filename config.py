@@ -52,12 +52,29 @@ class Config:
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Pages and assets go out compressed (br or gzip), also without a proxy in front.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 500
+    SEND_FILE_MAX_AGE_DEFAULT = 3600
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     ACCOUNT_RATE_LIMIT = "5 per minute;30 per hour"
     IDEA_RATE_LIMIT = "5 per 10 minutes;20 per day"
     COMMENT_RATE_LIMIT = "10 per 5 minutes;100 per day"
     SUPPORT_RATE_LIMIT = "60 per minute;600 per day"
     REPORT_RATE_LIMIT = "10 per hour"
+    MODERATION_RATE_LIMIT = "120 per minute"
+    # Ideas and comments sent faster than this after opening the form are treated as bots.
+    MIN_FORM_SECONDS = 3
+    # Hide content automatically once this many different people reported it (0: off).
+    AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", "0") or 0)
     COMMENTS_PREMODERATED = os.environ.get("COMMENTS_PREMODERATED", "") == "1"
 
 
@@ -78,6 +95,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_URL = ""
     MAIL_DELIVER_AFTER_REQUEST = False
+    MIN_FORM_SECONDS = 0
     SITE_URL = "http://localhost"
     SERVER_NAME = None
 

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, DEV_SECRET_KEY, INSTANCE_DIR
 
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -48,6 +48,11 @@ def _refuse_unsafe_production(app: Flask) -> None:
             "Schlüssel mit mindestens 32 Zeichen (z. B. python -c 'import secrets; "
             "print(secrets.token_hex(32))')."
         )
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        logging.getLogger("participation").warning(
+            "RATELIMIT_STORAGE_URI ist memory://: jeder Worker zählt für sich. "
+            "Setzen Sie in Produktion Redis, z. B. redis://127.0.0.1:6379/0."
+        )
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -84,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
         include_object=include_object,
     )
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=lambda: "de")
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -100,11 +106,13 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .health import bp as health_bp
     from .ideas.views import bp as ideas_bp
+    from .moderation.views import bp as moderation_bp
     from .strategy.views import bp as strategy_bp
 
     app.register_blueprint(strategy_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(ideas_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(health_bp)
 
 

@@ -3,6 +3,7 @@
 import sys
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -22,6 +23,7 @@ def register_cli(app: Flask) -> None:
 @click.command("seed")
 def seed_command() -> None:
     """Load the district's reference data (idempotent)."""
+    from .moderation.services import seed_reason_templates
     from .strategy.services import seed_district
 
     path = current_app.config["DISTRICT_DATA"]
@@ -29,8 +31,11 @@ def seed_command() -> None:
     if not data:
         raise click.ClickException(f"Keine Daten gefunden in {path}")
     report = seed_district(data)
+    templates = seed_reason_templates(data)
     db.session.commit()
-    if not report.changed:
+    if templates:
+        click.echo(f"reason_templates: {templates} neu")
+    if not report.changed and not templates:
         click.echo("Stammdaten sind aktuell – nichts geändert.")
         return
     for label, bucket in (("neu", report.created), ("aktualisiert", report.updated)):
@@ -56,6 +61,10 @@ def create_user_command(email: str, role: str, municipality_slug: str | None) ->
     from .accounts.forms import PASSWORD_MIN
     from .accounts.services import AccountError, create_staff_user
 
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.ClickException(f"Keine gültige E-Mail-Adresse: {email}") from error
     password = _read_password()
     if len(password) < PASSWORD_MIN:
         raise click.ClickException(
@@ -111,9 +120,9 @@ def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     if if_empty and db.session.scalar(db.select(Idea.id).limit(1)) is not None:
         click.echo("Es gibt schon Ideen – keine Demodaten erzeugt.")
         return
+    _create_demo_accounts(DEMO_PASSWORD)
     with click.progressbar(length=ideas, label="Ideen erzeugen", show_pos=True) as bar:
         report = generate(ideas, max(users, 1), seed=seed, progress=bar.update)
-    _create_demo_accounts(DEMO_PASSWORD)
     db.session.commit()
     click.echo(
         f"{report.users} Personen, {report.ideas} Ideen, {report.supports} Unterstützungen, "

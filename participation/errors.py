@@ -1,6 +1,6 @@
 """Friendly German error pages; unexpected errors are logged, never shown."""
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -51,13 +51,22 @@ def typed_text() -> list[tuple[str, str]]:
 
 def render_error(status: int, detail: str | None = None):
     title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
-    page = render_template(
-        "errors/error.html",
-        status=status,
-        title=_(title),
-        text=detail or _(text),
-        typed=typed_text() if status in (400, 429) else [],
-    )
+    try:
+        page = render_template(
+            "errors/error.html",
+            status=status,
+            title=_(title),
+            text=detail or _(text),
+            typed=typed_text() if status in (400, 429) else [],
+        )
+    except Exception:
+        # The full layout needs the database (current user, navigation); when that
+        # is what failed, a plain page still answers in German with the legal links.
+        db.session.rollback()
+        current_app.logger.exception("Fehlerseite %s ohne Layout ausgeliefert", status)
+        page = current_app.jinja_env.get_template("errors/minimal.html").render(
+            status=status, title=title, text=detail or text, url_for=url_for
+        )  # rendered without context processors: they may need the database
     return page, status
 
 
@@ -82,8 +91,6 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_unexpected(error: Exception):
     db.session.rollback()
-    from flask import current_app
-
     current_app.logger.exception("Unerwarteter Fehler bei %s %s", request.method, request.path)
     return render_error(500)
 

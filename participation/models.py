@@ -2,7 +2,7 @@
 
 from .accounts.models import RoleAssignment, User
 from .ideas.models import Comment, Follow, Idea, Support
-from .moderation.models import AuditEntry, Report
+from .moderation.models import AuditEntry, ReasonTemplate, Report
 from .notifications.models import OutboxMessage
 from .strategy.models import FieldOfAction, GoverningBody, Municipality, Page, ProcessStep, Value
 
@@ -17,6 +17,7 @@ __all__ = [
     "OutboxMessage",
     "Page",
     "ProcessStep",
+    "ReasonTemplate",
     "Report",
     "RoleAssignment",
     "Support",

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime
 
-from .text import plain_text, render_markdown
+from .text import excerpt, render_markdown
 
 DEFAULT_SITE = {
     "name": "Beteiligung",
@@ -44,13 +44,6 @@ def format_moment(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value, "d. MMMM y, HH:mm")
-
-
-def excerpt(source: str | None, length: int = 180) -> str:
-    text = plain_text(source)
-    if len(text) <= length:
-        return text
-    return text[:length].rsplit(" ", 1)[0] + " …"
 
 
 def init_templating(app: Flask) -> None:

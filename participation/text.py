@@ -1,9 +1,13 @@
 """The one way user text becomes HTML: light Markdown, then bleach."""
 
+import re
+
 import bleach
 import markdown
 from markupsafe import Markup
 
+# "#Zukunft" at the start of a line is a hashtag, not a heading (headings need a space).
+_HASHTAG_AT_LINE_START = re.compile(r"^(?=#+[^\s#])", re.MULTILINE)
 ALLOWED_TAGS = frozenset(
     {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "h2", "h3"}
 )
@@ -20,7 +24,11 @@ def _external_link_rel(attrs: dict, new: bool = False) -> dict:
 
 def render_markdown(source: str | None) -> Markup:
     """Render Markdown written by anyone into HTML that is safe to show."""
-    html = markdown.markdown(source or "", extensions=["sane_lists"], output_format="html")
+    html = markdown.markdown(
+        _HASHTAG_AT_LINE_START.sub(r"\\", source or ""),
+        extensions=["sane_lists"],
+        output_format="html",
+    )
     cleaned = bleach.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -35,3 +43,23 @@ def render_markdown(source: str | None) -> Markup:
 def plain_text(source: str | None) -> str:
     """Text without any markup, e.g. for excerpts and e-mails."""
     return bleach.clean(markdown.markdown(source or ""), tags=set(), strip=True).strip()
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d+[.)])\s+", re.MULTILINE)
+_EMPHASIS = re.compile(r"[*_`~]+|^\s*(?:#+|>)\s*", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+
+
+def excerpt(source: str | None, length: int = 180) -> str:
+    """A short plain-text teaser of Markdown, cheap enough for every card of a list.
+
+    The result is plain text and is escaped by the template like any other string.
+    """
+    text = (source or "")[: length * 3]
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub("", _LIST_MARKER.sub("", text))
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + " …"

@@ -82,3 +82,90 @@ def find_user(email: str) -> User | None:
 def count_rows(model) -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+def get_field(slug: str):
+    from participation.strategy.models import FieldOfAction
+
+    return db.session.scalar(select(FieldOfAction).where(FieldOfAction.slug == slug))
+
+
+def create_idea(
+    author: User | None = None,
+    *,
+    state: str = "published",
+    field: str = "mobilitaet",
+    municipality: str = "rheine",
+    title: str | None = None,
+    body: str | None = None,
+    supports: int = 0,
+    created_at=None,
+):
+    """An idea in any state, written directly (the state services are tested on their own)."""
+    from participation.ideas.models import Follow, Idea, IdeaState
+
+    number = next(_sequence)
+    author = author or create_user()
+    when = created_at or utcnow()
+    idea = Idea(
+        title=title or f"Idee Nummer {number} für den Kreis",
+        body=body or f"Beschreibung der Idee Nummer {number}, lang genug für das Formular.",
+        field_id=get_field(field).id,
+        municipality_id=get_municipality(municipality).id,
+        author_id=author.id,
+        state=state,
+        state_reason="Begründung der Moderation" if state in ("rejected", "hidden") else None,
+        created_at=when,
+        updated_at=when,
+        state_changed_at=when,
+        published_at=when if state in (IdeaState.PUBLISHED, IdeaState.HIDDEN) else None,
+    )
+    db.session.add(idea)
+    db.session.flush()
+    db.session.add(Follow(idea_id=idea.id, user_id=author.id))
+    db.session.commit()
+    if supports:
+        add_supports(idea, supports)
+    return idea
+
+
+def add_supports(idea, number: int, *, created_at=None) -> list[User]:
+    """`number` new people support the idea; the cached count follows."""
+    from participation.ideas.models import Support
+
+    people = [create_user() for _ in range(number)]
+    for person in people:
+        db.session.add(
+            Support(idea_id=idea.id, user_id=person.id, created_at=created_at or utcnow())
+        )
+    idea.support_count += number
+    db.session.commit()
+    return people
+
+
+def create_comment(
+    idea,
+    author: User | None = None,
+    *,
+    body: str | None = None,
+    parent=None,
+    state: str = "published",
+    created_at=None,
+):
+    """A comment (or a reply, with `parent`); a published one counts on the idea."""
+    from participation.ideas.models import Comment
+
+    author = author or create_user()
+    comment = Comment(
+        idea_id=idea.id,
+        author_id=author.id,
+        parent_id=parent.id if parent is not None else None,
+        body=body or f"Kommentar Nummer {next(_sequence)}",
+        state=state,
+        created_at=created_at or utcnow(),
+    )
+    db.session.add(comment)
+    if state == "published":
+        idea.comment_count += 1
+    db.session.commit()
+    return comment

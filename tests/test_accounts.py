@@ -184,7 +184,7 @@ def test_invalid_registration_explains_in_german_next_to_the_field(
     html = html_of(response)
     assert response.status_code == 200
     assert field_error(html, field) == message
-    assert f'aria-describedby="{field}' in html or f'aria-describedby="{field}-error"' in html
+    assert re.search(rf'aria-describedby="[^"]*{field}-error', html)  # read out with the field
     assert count_rows(User) == 0
     assert outbox() == []
 
@@ -219,9 +219,7 @@ def test_typed_values_survive_a_password_mismatch(browser):
     assert field_error(html, "password_confirm")
     for typed in ('value="Stadtbücherei"', 'value="Büchereiteam"', 'value="anna@example.org"'):
         assert typed in html
-    assert 'checked id="accept_privacy"' in html or re.search(
-        r'<input checked[^>]*id="accept_privacy"', html
-    )
+    assert re.search(r'<input checked[^>]*id="accept_privacy"', html)
     assert NEW_PASSWORD not in html
     assert "etwas ganz anderes" not in html
 
@@ -423,7 +421,7 @@ def test_login_returns_to_the_page_that_asked_for_it(browser):
     assert login_page.status_code == 302
     assert login_page.headers["Location"] == "/login?next=%2Faccount"
     form = html_of(browser.get("/login?next=/vision"))
-    assert 'action="/login?next=%2Fvision"' in form
+    assert 'action="/login?next=/vision"' in form
     response = browser.submit(
         "/login?next=/vision", {"email": "anna@example.org", "password": PASSWORD}
     )
@@ -443,7 +441,8 @@ def test_logout_by_get_is_not_possible(browser):
     browser.login("anna@example.org")
     response = browser.get("/logout")
     assert response.status_code == 405
-    assert response.headers["Allow"] == "OPTIONS, POST" or "POST" in response.headers["Allow"]
+    assert "POST" in response.headers["Allow"]
+    assert "GET" not in response.headers["Allow"]
     assert "Aktion nicht möglich" in html_of(response)
     assert logged_in(browser)
 
@@ -540,8 +539,13 @@ def test_expired_reset_link_is_refused(app, browser, monkeypatch):
     link = link_from(outbox()[0], "/password/reset/")
     monkeypatch.setitem(app.config, "TOKEN_MAX_AGE_RESET", -1)
     assert browser.get(link).status_code == 400
-    response = browser.client.post(link, data={"password": NEW_PASSWORD})
-    assert response.status_code in (400, 429)
+    response = browser.submit(
+        link,
+        {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+        form_page="/password/forgot",
+    )
+    assert response.status_code == 400
+    assert INVALID_LINK in html_of(response)
     assert find_user("anna@example.org").password_hash == old_hash
 
 
@@ -587,13 +591,16 @@ def test_profile_changes_are_saved(browser):
 
 
 def test_profile_can_drop_the_municipality_and_the_organisation(browser):
-    create_user(
-        "anna@example.org", kind="business", organisation_name="Firma", municipality="laer"
-    )
+    create_user("anna@example.org", kind="business", organisation_name="Firma", municipality="laer")
     browser.login("anna@example.org")
     browser.submit(
         "/account/profile",
-        {"kind": "resident", "organisation_name": "Firma", "display_name": "Anna", "municipality": "0"},
+        {
+            "kind": "resident",
+            "organisation_name": "Firma",
+            "display_name": "Anna",
+            "municipality": "0",
+        },
     )
     user = find_user("anna@example.org")
     assert (user.kind, user.organisation_name, user.municipality_id) == ("resident", None, None)
@@ -604,7 +611,12 @@ def test_profile_errors_keep_the_input_and_change_nothing(browser):
     browser.login("anna@example.org")
     response = browser.submit(
         "/account/profile",
-        {"kind": "business", "organisation_name": "", "display_name": "Neuer Name", "municipality": "0"},
+        {
+            "kind": "business",
+            "organisation_name": "",
+            "display_name": "Neuer Name",
+            "municipality": "0",
+        },
     )
     html = html_of(response)
     assert response.status_code == 200

@@ -136,7 +136,7 @@ def upgrade():
         batch_op.create_index('ix_reports_open', ['resolved_at', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_reports_reporter_id'), ['reporter_id'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('notify_comments', sa.Boolean(), nullable=False, server_default=sa.true()))
         batch_op.add_column(sa.Column('notify_state_changes', sa.Boolean(), nullable=False, server_default=sa.true()))
 
@@ -185,7 +185,7 @@ def _drop_search():
 
 def downgrade():
     _drop_search()
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('notify_state_changes')
         batch_op.drop_column('notify_comments')
 

@@ -52,10 +52,13 @@ class User(UserMixin, db.Model):
     confirmed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    blocked_at: Mapped[datetime | None]
+    blocked_until: Mapped[datetime | None]
+    blocked_reason: Mapped[str | None] = mapped_column(String(500))
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     roles: Mapped[list["RoleAssignment"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     def get_id(self) -> str:
@@ -70,6 +73,13 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.deleted_at is None
+
+    @property
+    def is_blocked(self) -> bool:
+        """Blocked people may read and log in, but not contribute."""
+        if self.blocked_at is None:
+            return False
+        return self.blocked_until is None or self.blocked_until > utcnow()
 
     @property
     def is_organisation(self) -> bool:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..notifications.services import queue_mail
@@ -50,7 +51,10 @@ def get_user(user_id) -> User | None:
 def load_user_from_session(session_id: str) -> User | None:
     """Flask-Login's loader: the id only counts together with the current token."""
     user_id, _, token = session_id.partition(":")
-    user = get_user(user_id)
+    if not user_id.isdigit():
+        return None
+    # Roles come along in the same round trip: every page asks for them (navigation).
+    user = db.session.get(User, int(user_id), options=[selectinload(User.roles)])
     if user is None or not token or user.session_token != token or not user.is_active:
         return None
     return user

@@ -18,6 +18,7 @@ from ..ideas.models import Comment, Follow, Idea, IdeaState, Support
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from . import content
+from .moderation import write_history
 
 DEMO_PASSWORD = "demo-passwort"  # noqa: S105 - documented demo accounts, local use only
 DEMO_DOMAIN = "demo.example.org"
@@ -29,6 +30,7 @@ STATE_WEIGHTS = {
     IdeaState.WITHDRAWN: 5,
 }
 BATCH = 1000
+DECIDED_STATES = (IdeaState.PUBLISHED, IdeaState.REJECTED, IdeaState.HIDDEN)
 
 
 @dataclass
@@ -73,14 +75,14 @@ def _users(rng: random.Random, count: int, towns: list[Municipality], start: int
     return rows
 
 
-def _idea_row(rng, fields, places, authors, now) -> dict:
+def _idea_row(rng, fields, places, authors, now, state: str | None = None) -> dict:
     field = rng.choice(fields)
     place = rng.choice(places)
     title, text = rng.choice(content.IDEAS.get(field.slug) or next(iter(content.IDEAS.values())))
     where = place.name if not place.is_district_wide else "im ganzen Kreis"
     if rng.random() < 0.5 and not place.is_district_wide:
         title = f"{title} in {place.name}"
-    state = rng.choices(list(STATE_WEIGHTS), weights=list(STATE_WEIGHTS.values()))[0]
+    state = state or rng.choices(list(STATE_WEIGHTS), weights=list(STATE_WEIGHTS.values()))[0]
     created = now - timedelta(days=rng.uniform(0.2, 240))
     decided = created + timedelta(hours=rng.uniform(2, 96))
     body = f"{text}\n\n{rng.choice(content.ANGLES).format(ort=where)}"
@@ -101,6 +103,8 @@ def _idea_row(rng, fields, places, authors, now) -> dict:
         "updated_at": created,
         "published_at": decided if state in (IdeaState.PUBLISHED, IdeaState.HIDDEN) else None,
         "state_changed_at": decided if state != IdeaState.PENDING else created,
+        "submitted_at": created,
+        "decided_at": decided if state in DECIDED_STATES else None,
         "support_count": 0,
         "comment_count": 0,
     }
@@ -158,7 +162,7 @@ def generate(
     done = 0
     while done < ideas:
         batch = min(BATCH // 4, ideas - done)
-        _write_idea_batch(rng, batch, fields, places, user_ids, now, report)
+        _write_idea_batch(rng, batch, fields, places, user_ids, now, report, first=done)
         done += batch
         if progress:
             progress(batch)
@@ -166,8 +170,15 @@ def generate(
     return report
 
 
-def _write_idea_batch(rng, count, fields, places, user_ids, now, report: DemoReport) -> None:
-    rows = [_idea_row(rng, fields, places, user_ids, now) for _ in range(count)]
+def _write_idea_batch(
+    rng, count, fields, places, user_ids, now, report: DemoReport, first: int = 0
+) -> None:
+    # The first ideas take every state in turn, so even a small demo shows them all.
+    states = list(STATE_WEIGHTS)
+    rows = [
+        _idea_row(rng, fields, places, user_ids, now, states[n] if n < len(states) else None)
+        for n in range(first, first + count)
+    ]
     ids = list(
         db.session.scalars(insert(Idea).returning(Idea.id, sort_by_parameter_order=True), rows)
     )
@@ -183,6 +194,7 @@ def _write_idea_batch(rng, count, fields, places, user_ids, now, report: DemoRep
     _insert(Comment, comments)
     _set_counts(ids, rows)
     _add_replies(rng, ids, user_ids, now)
+    write_history(rng, ids, rows, user_ids)
     report.ideas += count
     report.supports += len(supports)
     report.comments += len(comments)

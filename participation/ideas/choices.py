@@ -20,7 +20,7 @@ def field_choices(blank: bool = True) -> list[tuple]:
 def municipality_choices(blank: bool = True, slugs: bool = False) -> list[tuple]:
     rows = db.session.execute(
         select(Municipality.id, Municipality.slug, Municipality.name).order_by(
-            Municipality.is_district_wide.desc(), Municipality.name
+            Municipality.is_district_wide.desc(), Municipality.position, Municipality.name
         )
     )
     options = [(row.slug if slugs else row.id, row.name) for row in rows]

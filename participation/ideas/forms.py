@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from ..forms import NoControlCharacters, length, required, strip_filter
+from ..forms import HumanCheckForm, NoControlCharacters, length, required, strip_filter
 from ..moderation.models import REPORT_REASON_LABELS
 
 TITLE_MAX = 160
@@ -10,7 +10,7 @@ BODY_MAX = 6000
 COMMENT_MAX = 2000
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(HumanCheckForm):
     title = StringField(
         "Titel",
         filters=[strip_filter],
@@ -51,7 +51,7 @@ class IdeaForm(FlaskForm):
     confirmed = HiddenField(default="")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(HumanCheckForm):
     body = TextAreaField(
         "Ihr Kommentar",
         filters=[strip_filter],

@@ -98,9 +98,14 @@ class IdeaPage:
         return self.page > 1
 
 
+def _state_condition(state: str | None):
+    """`=` for a single state, so the (state, sort column) indexes serve the ordering."""
+    states = [state] if state else list(LISTABLE_STATES)
+    return Idea.state == states[0] if len(states) == 1 else Idea.state.in_(states)
+
+
 def _base_query(filters: IdeaFilter) -> Select:
-    states = [filters.state] if filters.state else list(LISTABLE_STATES)
-    query = select(Idea).where(Idea.state.in_(states))
+    query = select(Idea).where(_state_condition(filters.state))
     if filters.field:
         query = query.where(
             Idea.field_id
@@ -169,7 +174,7 @@ def list_ideas(filters: IdeaFilter, per_page: int = PER_PAGE) -> IdeaPage:
 def similar_ideas(title: str, exclude_id: int | None = None, limit: int = 5) -> list[Idea]:
     """Published ideas sharing significant words with a title: "Gibt es das schon?"."""
     condition = search.matching_condition(title, any_word=True)
-    query = select(Idea).where(Idea.state.in_(list(LISTABLE_STATES)), condition)
+    query = select(Idea).where(_state_condition(None), condition)
     if exclude_id is not None:
         query = query.where(Idea.id != exclude_id)
     query = with_card_details(

@@ -45,6 +45,12 @@ class Idea(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the idea (last) entered the moderation queue, and when that was decided:
+    # the moderation statistics measure the time between the two.
+    submitted_at: Mapped[datetime | None] = mapped_column(default=utcnow, index=True)
+    decided_at: Mapped[datetime | None]
+    # The short public label of a moderation reason ("Werbung"); the full text goes to the author.
+    reason_category: Mapped[str | None] = mapped_column(String(120))
 
     field: Mapped[FieldOfAction] = relationship(lazy="raise")
     municipality: Mapped[Municipality] = relationship(lazy="raise")
@@ -110,6 +116,7 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default=CommentState.PUBLISHED)
     state_reason: Mapped[str | None] = mapped_column(Text)
+    reason_category: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
 
@@ -143,4 +150,11 @@ STATE_EXPLANATIONS = {
     IdeaState.REJECTED: "Die Moderation hat die Idee nicht freigegeben.",
     IdeaState.HIDDEN: "Die Moderation hat die Idee ausgeblendet.",
     IdeaState.WITHDRAWN: "Die Idee wurde von ihrer Verfasserin oder ihrem Verfasser zurückgezogen.",
+}
+
+COMMENT_STATE_LABELS = {
+    CommentState.PENDING: "wartet auf Freigabe",
+    CommentState.PUBLISHED: "veröffentlicht",
+    CommentState.HIDDEN: "ausgeblendet",
+    CommentState.DELETED: "gelöscht",
 }

@@ -1,6 +1,6 @@
 """E-mails to the people who follow an idea, each with a one-click unsubscribe link."""
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -34,24 +34,31 @@ def read_unfollow_token(token: str) -> tuple[int, int] | None:
     return int(user_id), int(idea_id)
 
 
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail. State changes also happen outside a request (CLI,
+    workers), where `url_for` cannot build URLs without SERVER_NAME."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        root = current_app.config["APPLICATION_ROOT"]
+        path = current_app.url_map.bind("localhost", script_name=root).build(endpoint, values)
+    return current_app.config["SITE_URL"] + path
 
 
-def _followers(idea_id: int, preference, exclude_user_id: int | None) -> list[User]:
+def _followers(idea_id: int, preference, exclude: set[int]) -> list[User]:
     query = (
         select(User)
         .join(Follow, Follow.user_id == User.id)
         .where(Follow.idea_id == idea_id, preference.is_(True), User.deleted_at.is_(None))
     )
-    if exclude_user_id is not None:
-        query = query.where(User.id != exclude_user_id)
+    if exclude:
+        query = query.where(User.id.not_in(exclude))
     return list(db.session.scalars(query))
 
 
-def _mail_followers(idea, preference, exclude_user_id, subject: str, template: str, **context):
-    idea_url = _external("ideas.detail", idea_id=idea.id)
-    for user in _followers(idea.id, preference, exclude_user_id):
+def _mail_followers(idea, preference, exclude: set[int], subject: str, template: str, **context):
+    idea_url = external_url("ideas.detail", idea_id=idea.id)
+    for user in _followers(idea.id, preference, exclude):
         queue_mail(
             user.email,
             subject,
@@ -59,19 +66,23 @@ def _mail_followers(idea, preference, exclude_user_id, subject: str, template: s
             user=user,
             idea=idea,
             idea_url=idea_url,
-            unsubscribe_url=_external(
+            unsubscribe_url=external_url(
                 "ideas.unfollow_by_mail", token=unfollow_token(user.id, idea.id)
             ),
-            settings_url=_external("accounts.edit_profile"),
+            settings_url=external_url("accounts.edit_profile"),
             **context,
         )
 
 
-def state_changed(idea, before: str, actor) -> None:
+def state_changed(idea, before: str, actor, author_told: bool = False) -> None:
+    """Followers hear of the new state; not the actor, nor an author who got a decision mail."""
+    exclude = {actor.id} if actor is not None else set()
+    if author_told:
+        exclude.add(idea.author_id)
     _mail_followers(
         idea,
         User.notify_state_changes,
-        actor.id if actor is not None else None,
+        exclude,
         f"Neuer Stand zu Ihrer verfolgten Idee: {idea.title[:80]}",
         "idea_state_changed",
         state_label=STATE_LABELS.get(idea.state, idea.state),
@@ -82,7 +93,7 @@ def new_comment(idea, comment, author) -> None:
     _mail_followers(
         idea,
         User.notify_comments,
-        author.id,
+        {author.id},
         f"Neuer Kommentar zu: {idea.title[:80]}",
         "idea_new_comment",
         comment=comment,

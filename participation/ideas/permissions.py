@@ -13,8 +13,10 @@ __all__ = [
     "can_edit_idea",
     "can_follow_idea",
     "can_report",
+    "can_see_idea_content",
     "can_submit_idea",
     "can_support_idea",
+    "can_view_comment",
     "can_view_idea",
     "can_withdraw_idea",
     "is_author",
@@ -22,7 +24,10 @@ __all__ = [
 
 
 def _is_member(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_confirmed)
+    """Confirmed and not blocked: may contribute."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_confirmed and not user.is_blocked
+    )
 
 
 def is_author(user, idea: Idea) -> bool:
@@ -30,10 +35,29 @@ def is_author(user, idea: Idea) -> bool:
 
 
 def can_view_idea(user, idea: Idea) -> bool:
-    if idea.is_public:
+    """Whether the idea's page exists for this person (hidden ones show a placeholder)."""
+    if idea.is_public or idea.state == IdeaState.HIDDEN:
         return True
     if is_author(user, idea) and idea.state != IdeaState.HIDDEN:
         return True
+    return bool(
+        user and user.is_authenticated and can_moderate_municipality(user, idea.municipality_id)
+    )
+
+
+def can_view_comment(user, comment: Comment, idea: Idea) -> bool:
+    """Its text: published for everyone; pending or hidden only for its author and moderators."""
+    if comment.state in (CommentState.PUBLISHED, CommentState.DELETED):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return comment.author_id == user.id or can_moderate_municipality(user, idea.municipality_id)
+
+
+def can_see_idea_content(user, idea: Idea) -> bool:
+    """Hidden ideas keep their page, but only moderators in scope see what was hidden."""
+    if idea.state != IdeaState.HIDDEN:
+        return can_view_idea(user, idea)
     return bool(
         user and user.is_authenticated and can_moderate_municipality(user, idea.municipality_id)
     )
@@ -64,7 +88,7 @@ def can_follow_idea(user, idea: Idea) -> bool:
 
 
 def can_report(user) -> bool:
-    return bool(user is not None and user.is_authenticated)
+    return bool(user is not None and user.is_authenticated and not user.is_blocked)
 
 
 def can_edit_comment(user, comment: Comment, now: datetime | None = None) -> bool:

@@ -12,7 +12,7 @@ from ..moderation.permissions import can_moderate_municipality
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from . import notify, permissions
-from .models import Comment, CommentState, Follow, Idea, IdeaState, Support
+from .models import STATE_LABELS, Comment, CommentState, Follow, Idea, IdeaState, Support
 
 
 class IdeaError(ValueError):
@@ -59,12 +59,30 @@ def _may_act(actor, idea: Idea, transition: Transition) -> bool:
     return can_moderate_municipality(actor, idea.municipality_id)
 
 
-def change_state(actor, idea: Idea, target: str, reason: str | None = None) -> Idea:
-    """The one way an idea changes state: checked, logged and announced."""
+def change_state(
+    actor,
+    idea: Idea,
+    target: str,
+    reason: str | None = None,
+    *,
+    action: str | None = None,
+    system: bool = False,
+    author_told: bool = False,
+) -> Idea:
+    """The one way an idea changes state: checked, logged and announced.
+
+    `action` pins the transition a named service stands for, so that e.g.
+    `restore_idea` cannot publish a pending idea that no moderator has read.
+    `system` marks an automatic change (auto-hide after reports) without an actor;
+    `author_told` when the caller mails the author itself (moderation decisions).
+    """
     transition = TRANSITIONS.get((idea.state, target))
-    if transition is None:
-        raise IdeaError(f"Eine Idee im Zustand „{idea.state}“ kann nicht „{target}“ werden.")
-    if not _may_act(actor, idea, transition):
+    if transition is None or (action is not None and transition.action != action):
+        raise IdeaError(
+            f"Eine Idee im Stand „{STATE_LABELS.get(idea.state, idea.state)}“ kann nicht "
+            f"„{STATE_LABELS.get(target, target)}“ werden."
+        )
+    if not system and not _may_act(actor, idea, transition):
         raise NotAllowed("Dazu sind Sie nicht berechtigt.")
     reason = (reason or "").strip() or None
     if transition.needs_reason and not reason:
@@ -77,32 +95,33 @@ def change_state(actor, idea: Idea, target: str, reason: str | None = None) -> I
         actor, f"idea.{transition.action}", idea, before=before, after=target, reason=reason
     )
     db.session.flush()
-    notify.state_changed(idea, before, actor)
-    current_app.logger.info("Idee %s: %s -> %s durch %s", idea.id, before, target, actor.id)
+    notify.state_changed(idea, before, actor, author_told=author_told)
+    who = actor.id if actor is not None else "System"
+    current_app.logger.info("Idee %s: %s -> %s durch %s", idea.id, before, target, who)
     return idea
 
 
 def publish_idea(moderator, idea: Idea) -> Idea:
-    return change_state(moderator, idea, IdeaState.PUBLISHED)
+    return change_state(moderator, idea, IdeaState.PUBLISHED, action="publish")
 
 
 def reject_idea(moderator, idea: Idea, reason: str) -> Idea:
-    return change_state(moderator, idea, IdeaState.REJECTED, reason)
+    return change_state(moderator, idea, IdeaState.REJECTED, reason, action="reject")
 
 
 def hide_idea(moderator, idea: Idea, reason: str) -> Idea:
-    return change_state(moderator, idea, IdeaState.HIDDEN, reason)
+    return change_state(moderator, idea, IdeaState.HIDDEN, reason, action="hide")
 
 
 def restore_idea(moderator, idea: Idea) -> Idea:
-    return change_state(moderator, idea, IdeaState.PUBLISHED)
+    return change_state(moderator, idea, IdeaState.PUBLISHED, action="restore")
 
 
 def withdraw_idea(author, idea: Idea) -> Idea:
-    return change_state(author, idea, IdeaState.WITHDRAWN)
+    return change_state(author, idea, IdeaState.WITHDRAWN, action="withdraw")
 
 
-def _check_references(data: IdeaData) -> None:
+def check_references(data: IdeaData) -> None:
     if db.session.get(FieldOfAction, data.field_id) is None:
         raise IdeaError("Bitte wählen Sie ein Handlungsfeld aus der Liste.", field="field")
     if db.session.get(Municipality, data.municipality_id) is None:
@@ -113,7 +132,7 @@ def submit_idea(author, data: IdeaData) -> Idea:
     """A new idea waits for moderation; its author follows it from the start."""
     if not permissions.can_submit_idea(author):
         raise NotAllowed("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse.")
-    _check_references(data)
+    check_references(data)
     idea = Idea(
         title=data.title.strip(),
         body=data.body.strip(),
@@ -133,16 +152,25 @@ def submit_idea(author, data: IdeaData) -> Idea:
 def update_idea(author, idea: Idea, data: IdeaData) -> Idea:
     if not permissions.can_edit_idea(author, idea):
         raise NotAllowed("Diese Idee können Sie nicht mehr bearbeiten.")
-    _check_references(data)
-    before = {"title": idea.title, "body": idea.body}
+    check_references(data)
+    before = _editable_content(idea)
     idea.title, idea.body = data.title.strip(), data.body.strip()
     idea.field_id, idea.municipality_id = data.field_id, data.municipality_id
     idea.updated_at = utcnow()
-    audit.record(
-        author, "idea.edit", idea, before=before, after={"title": idea.title, "body": idea.body}
-    )
+    audit.record(author, "idea.edit", idea, before=before, after=_editable_content(idea))
     db.session.flush()
     return idea
+
+
+def _editable_content(idea: Idea) -> dict:
+    """Everything an edit may change, for the audit log: a move to another town
+    changes which moderators decide, so it must show there too."""
+    return {
+        "title": idea.title,
+        "body": idea.body,
+        "field_id": idea.field_id,
+        "municipality_id": idea.municipality_id,
+    }
 
 
 def _insert_ignoring_duplicate(model, **values) -> bool:
@@ -212,7 +240,11 @@ def is_following(user, idea: Idea) -> bool:
 def add_comment(user, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
     if not permissions.can_comment_idea(user, idea):
         raise NotAllowed("Zu dieser Idee können Sie keinen Kommentar schreiben.")
-    if parent is not None and (parent.idea_id != idea.id or parent.parent_id is not None):
+    if parent is not None and (
+        parent.idea_id != idea.id or parent.parent_id is not None or not parent.is_visible
+    ):
+        # One level of replies, and only to what everyone can read: a reply under a
+        # pending or hidden comment would be counted but shown nowhere.
         raise IdeaError("Auf diesen Kommentar kann nicht geantwortet werden.")
     state = CommentState.PENDING if _comments_premoderated() else CommentState.PUBLISHED
     comment = Comment(

@@ -16,6 +16,7 @@ from .permissions import (
     can_view_idea,
     can_withdraw_idea,
 )
+from .revise import can_revise_idea, resubmit_idea
 from .threads import comment_thread
 
 bp = Blueprint("ideas", __name__)
@@ -26,6 +27,7 @@ def idea_helpers() -> dict:
     return {
         "state_labels": STATE_LABELS,
         "state_explanations": STATE_EXPLANATIONS,
+        "can_revise_idea": can_revise_idea,
         **{name: getattr(permissions, name) for name in permissions.__all__},
     }
 
@@ -39,7 +41,10 @@ def _load_idea(idea_id: int) -> Idea:
 
 def _load_comment(comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
-    if comment is None or not can_view_idea(current_user, _load_idea(comment.idea_id)):
+    if comment is None:
+        abort(404)
+    idea = _load_idea(comment.idea_id)
+    if not permissions.can_view_comment(current_user, comment, idea):
         abort(404)
     return comment
 
@@ -119,6 +124,8 @@ def similar():
 @bp.get("/ideas/<int:idea_id>")
 def detail(idea_id: int):
     idea = _load_idea(idea_id)
+    if not permissions.can_see_idea_content(current_user, idea):
+        return render_template("ideas/hidden.html", idea=idea)
     return render_template(
         "ideas/detail.html",
         idea=idea,
@@ -245,7 +252,12 @@ def _reply_parent(raw_id: str | None, idea: Idea) -> Comment | None:
     if not raw_id:
         return None
     parent = db.session.get(Comment, int(raw_id)) if raw_id.isdigit() else None
-    if parent is None or parent.idea_id != idea.id or parent.parent_id is not None:
+    if (
+        parent is None
+        or parent.idea_id != idea.id
+        or parent.parent_id is not None
+        or not parent.is_visible
+    ):
         abort(400)
     return parent
 
@@ -296,6 +308,10 @@ def delete_comment(comment_id: int):
 def report(idea_id: int | None, comment_id: int | None):
     comment_obj = _load_comment(comment_id) if comment_id else None
     idea = _load_idea(comment_obj.idea_id if comment_obj else idea_id)
+    if not permissions.can_see_idea_content(current_user, idea):
+        abort(404)  # the form quotes the title (and the comment): not for hidden ideas
+    if not permissions.can_report(current_user):
+        abort(403)
     form = ReportForm()
     if form.validate_on_submit():
         file_report(
@@ -308,3 +324,22 @@ def report(idea_id: int | None, comment_id: int | None):
         flash("Danke für Ihre Meldung. Die Moderation sieht sie sich an.", "success")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
     return render_template("ideas/report.html", form=form, idea=idea, comment=comment_obj)
+
+
+@bp.route("/ideas/<int:idea_id>/revise", methods=["GET", "POST"])
+@login_required
+@write_limit("IDEA_RATE_LIMIT")
+def revise(idea_id: int):
+    idea = _load_idea(idea_id)
+    if not can_revise_idea(current_user, idea):
+        abort(403)
+    form = _idea_form(idea)
+    if form.validate_on_submit():
+        try:
+            resubmit_idea(current_user, idea, _idea_data(form))
+        except services.IdeaError as error:
+            _attach_error(form, error)
+        else:
+            flash("Danke! Ihre überarbeitete Idee wird erneut geprüft.", "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return render_template("ideas/form.html", form=form, idea=idea, revising=True)

@@ -1,8 +1,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
@@ -77,3 +77,46 @@ class Report(db.Model):
     @property
     def reason_label(self) -> str:
         return REPORT_REASON_LABELS.get(ReportReason(self.reason), self.reason)
+
+
+APPEND_ONLY = "Einträge im Audit-Log können nicht geändert oder gelöscht werden."
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _audit_is_append_only(mapper, connection, target) -> None:
+    raise RuntimeError(APPEND_ONLY)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_changes_to_the_audit_log(state) -> None:
+    """`session.execute(update(AuditEntry))` skips the per-object events above."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is AuditEntry.__mapper__:
+        raise RuntimeError(APPEND_ONLY)
+
+
+class ReasonKind(StrEnum):
+    REJECT = "reject"
+    HIDE = "hide"
+    BLOCK = "block"
+
+
+REASON_KIND_LABELS = {
+    ReasonKind.REJECT: "Ablehnen",
+    ReasonKind.HIDE: "Ausblenden",
+    ReasonKind.BLOCK: "Konto sperren",
+}
+
+
+class ReasonTemplate(db.Model):
+    """A reusable, admin-editable reason text for moderation decisions."""
+
+    __tablename__ = "reason_templates"
+    __table_args__ = (UniqueConstraint("kind", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)

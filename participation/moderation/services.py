@@ -1,11 +1,11 @@
-"""Moderation rules. Reports are filed here; decisions follow with the moderation screens."""
+"""Reports and reason templates; decisions live in `decisions.py`."""
 
 from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
 from . import audit
-from .models import Report, ReportReason
+from .models import ReasonTemplate, Report, ReportReason
 
 
 class ReportError(ValueError):
@@ -25,4 +25,20 @@ def file_report(reporter, *, reason: str, note: str = "", idea=None, comment=Non
     db.session.flush()
     audit.record(reporter, "report.create", report, after=reason)
     current_app.logger.info("Meldung %s zu %s eingegangen", report.id, target)
+    from .decisions import auto_hide_if_reported  # decisions builds on the ideas services
+
+    auto_hide_if_reported(idea=idea, comment=comment)
     return report
+
+
+def seed_reason_templates(data: dict) -> int:
+    """Create the default reason templates that are missing; never overwrite edits."""
+    existing = set(db.session.execute(select(ReasonTemplate.kind, ReasonTemplate.title)).tuples())
+    created = 0
+    for position, row in enumerate(data.get("reason_templates", []), start=1):
+        if (row["kind"], row["title"]) in existing:
+            continue
+        db.session.add(ReasonTemplate(position=position, **row))
+        created += 1
+    db.session.flush()
+    return created

@@ -33,12 +33,19 @@ class DeliveryReport:
 
 
 def deliver_pending(limit: int = 500, now=None) -> DeliveryReport:
-    """Try every message that is due; keep failures for a later run, with backoff."""
+    """Try every message that is due; keep failures for a later run, with backoff.
+
+    Each message is claimed with FOR UPDATE SKIP LOCKED (PostgreSQL) and committed
+    on its own, so several workers can run at once without sending anything twice.
+    """
     now = now or utcnow()
     mailer = mailer_for(current_app.config["MAIL_URL"])
     sender = current_app.config["MAIL_FROM"]
     report = DeliveryReport()
-    for message in _due_messages(now, limit):
+    for _ in range(limit):
+        message = _claim_next_due(now)
+        if message is None:
+            break
         try:
             mailer.send(sender, message.recipient, message.subject, message.body)
         except Exception as error:
@@ -51,7 +58,7 @@ def deliver_pending(limit: int = 500, now=None) -> DeliveryReport:
     return report
 
 
-def _due_messages(now, limit: int) -> list[OutboxMessage]:
+def _claim_next_due(now) -> OutboxMessage | None:
     query = (
         select(OutboxMessage)
         .where(
@@ -60,9 +67,10 @@ def _due_messages(now, limit: int) -> list[OutboxMessage]:
             OutboxMessage.next_attempt_at <= now,
         )
         .order_by(OutboxMessage.id)
-        .limit(limit)
+        .limit(1)
+        .with_for_update(skip_locked=True)
     )
-    return list(db.session.scalars(query))
+    return db.session.scalars(query).first()
 
 
 def _record_failure(message: OutboxMessage, error: Exception, now, report: DeliveryReport) -> None:

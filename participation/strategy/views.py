@@ -1,8 +1,17 @@
 from flask import Blueprint, abort, render_template
 
+from ..ideas.listing import IdeaFilter, IdeaPage, list_ideas
 from . import services
 
 bp = Blueprint("strategy", __name__)
+
+
+NEWEST_IDEAS = 6
+
+
+def _newest_ideas(**where) -> IdeaPage:
+    """The newest published ideas of a field or municipality, as on /ideas."""
+    return list_ideas(IdeaFilter(**where), per_page=NEWEST_IDEAS)
 
 
 def _page_or_404(slug: str):
@@ -46,7 +55,9 @@ def fields():
 @bp.get("/fields/<slug>")
 def field(slug: str):
     field_of_action = services.get_field(slug) or abort(404)
-    return render_template("strategy/field.html", field=field_of_action)
+    return render_template(
+        "strategy/field.html", field=field_of_action, ideas=_newest_ideas(field=slug)
+    )
 
 
 @bp.get("/municipalities")
@@ -59,7 +70,9 @@ def municipalities():
 @bp.get("/municipalities/<slug>")
 def municipality(slug: str):
     found = services.get_municipality(slug) or abort(404)
-    return render_template("strategy/municipality.html", municipality=found)
+    return render_template(
+        "strategy/municipality.html", municipality=found, ideas=_newest_ideas(municipality=slug)
+    )
 
 
 @bp.get("/impressum", defaults={"slug": "impressum"}, endpoint="impressum")

@@ -4,8 +4,10 @@ The server runs the session's `app` in a daemon thread; the database (SQLite
 temp file or PostgreSQL) is shared with the test thread, so tests can prepare
 data with tests.factories and check what the browser changed.
 
-Every test here is marked `browser` (pytestmark in each module). Without /usr/bin/chromium they are
-skipped with a clear reason instead of failing.
+Every test here is marked `browser` (pytestmark in each module). Without
+/usr/bin/chromium they are skipped with a clear reason instead of failing.
+Any request to another host, failed CSS/JS/image or console error (such as a
+CSP refusal of an inline style) fails the test that caused it.
 """
 
 import logging

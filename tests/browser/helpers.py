@@ -21,3 +21,13 @@ def focused(page) -> dict:
                   text: (el.innerText || '').trim()};
         }"""
     )
+
+
+def watch_navigation(page) -> None:
+    """Mark the loaded document; a reload or a new page loses the mark."""
+    page.evaluate("window.__samePage = true")
+
+
+def no_navigation_since(page) -> None:
+    """Fail when the page navigated since `watch_navigation` (the mark is gone)."""
+    assert page.evaluate("window.__samePage === true"), "Die Seite wurde neu geladen."

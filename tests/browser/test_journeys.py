@@ -3,13 +3,14 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
 from sqlalchemy import select
 
 from participation.accounts.models import User
 from participation.extensions import db
 from tests.browser.helpers import focused, log_in
 from tests.factories import create_user, link_from, outbox
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = pytest.mark.browser
 
@@ -108,7 +109,7 @@ def test_register_confirm_login_edit_profile_logout(phone):
 
     log_in(page, EMAIL, NEW_PASSWORD)
     expect(page.locator(".flash")).to_have_text("Willkommen, Anna B.! Sie sind angemeldet.")
-    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    nav = page.get_by_role("navigation", name="Konto")
     expect(nav.get_by_role("link", name="Mein Konto")).to_have_attribute("aria-current", "page")
 
     page.get_by_role("link", name="Profil bearbeiten").click()

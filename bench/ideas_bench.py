@@ -1,0 +1,112 @@
+"""Server time and SQL queries of the idea pages with a large demo set.
+
+    .venv/bin/python bench/ideas_bench.py --ideas 10000
+    .venv/bin/python bench/ideas_bench.py --ideas 10000 \\
+        --database-url postgresql://postgres@127.0.0.1:5432/zst_bench
+
+Builds a fresh database (a temporary SQLite file, or the given PostgreSQL
+database, which is emptied), runs the migrations, seeds the district data,
+generates demo content, then requests each page through the WSGI app
+(no network) and reports the median and 95th percentile of the server time and
+the number of SQL statements per request.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import event, select, text  # noqa: E402
+
+from config import database_url  # noqa: E402
+from participation import create_app  # noqa: E402
+from participation.demo.generate import generate  # noqa: E402
+from participation.extensions import db  # noqa: E402
+from participation.ideas.models import Idea, IdeaState  # noqa: E402
+from participation.strategy.services import seed_district  # noqa: E402
+from participation.templating import load_district_data  # noqa: E402
+
+PAGES = [
+    "/ideas",
+    "/ideas?sort=supported",
+    "/ideas?sort=discussed",
+    "/ideas?sort=trending",
+    "/ideas?q=radweg",
+    "/ideas?field=mobilitaet&municipality=rheine",
+    "/ideas?page=50",
+]
+
+
+def build(app, ideas: int, users: int) -> None:
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        upgrade()
+        seed_district(load_district_data(app.config["DISTRICT_DATA"]))
+        started = time.perf_counter()
+        generate(ideas, users)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+        print(f"demo data: {ideas} ideas, {users} users in {time.perf_counter() - started:.1f} s")
+
+
+def measure(app, path: str, repeat: int) -> tuple[list[float], int, int]:
+    client = app.test_client()
+    counter = {"n": 0}
+
+    def count(*_args):
+        counter["n"] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get(path)  # warm-up
+        timings = []
+        for _ in range(repeat):
+            counter["n"] = 0
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        return timings, counter["n"], len(response.data)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--ideas", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=3_000)
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite'}"
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url(url), RATELIMIT_ENABLED=False)
+    build(app, args.ideas, args.users)
+    with app.app_context():
+        idea_id = db.session.scalar(
+            select(Idea.id)
+            .where(Idea.state == IdeaState.PUBLISHED)
+            .order_by(Idea.comment_count.desc())
+        )
+    print(f"database: {url.split(':')[0]}, repeat {args.repeat}")
+    print(f"{'page':48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'bytes':>8}")
+    for path in [*PAGES, f"/ideas/{idea_id}"]:
+        timings, queries, size = measure(app, path, args.repeat)
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(f"{path:48} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8d} {size:8d}")
+
+
+if __name__ == "__main__":
+    main()

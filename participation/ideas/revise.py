@@ -1,0 +1,33 @@
+"""Revise and resubmit: a rejected idea goes back to the queue with its history."""
+
+from ..moderation import audit
+from ..timeutil import utcnow
+from . import services
+from .models import Idea, IdeaState
+
+
+def can_revise_idea(user, idea: Idea) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and idea.author_id == user.id
+        and idea.state == IdeaState.REJECTED
+        and not getattr(user, "is_blocked", False)
+    )
+
+
+def resubmit_idea(author, idea: Idea, data: services.IdeaData) -> Idea:
+    """Save the author's revision and put the idea back into the moderation queue."""
+    if not can_revise_idea(author, idea):
+        raise services.NotAllowed("Diese Idee können Sie nicht überarbeiten.")
+    services.check_references(data)
+    # The same fields as an edit: a move to another town changes who decides next.
+    before = services._editable_content(idea)
+    idea.title, idea.body = data.title.strip(), data.body.strip()
+    idea.field_id, idea.municipality_id = data.field_id, data.municipality_id
+    idea.updated_at = utcnow()
+    audit.record(author, "idea.revise", idea, before=before, after=services._editable_content(idea))
+    services.change_state(author, idea, IdeaState.PENDING)
+    # A new round in the queue: the old decision's time and public label no longer apply.
+    idea.submitted_at, idea.decided_at, idea.reason_category = utcnow(), None, None
+    return idea

@@ -1,0 +1,221 @@
+"""Moderation decisions: each one checked, logged, explained to the author.
+
+Idea state changes go through `ideas.services` (the one table of transitions);
+this module adds what moderation owns: reports, decision times, author mail,
+corrections and blocks.
+"""
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..accounts.models import User
+from ..accounts.services import end_all_sessions
+from ..extensions import db
+from ..ideas import comment_states, notify
+from ..ideas import services as ideas
+from ..ideas.models import Comment, CommentState, Idea, IdeaState
+from ..ideas.notify import external_url
+from ..notifications.services import queue_mail
+from ..timeutil import utcnow
+from . import audit
+from .models import Report
+from .permissions import can_block_users, can_moderate_municipality
+
+DECISION_SUBJECTS = {
+    "publish": "Ihre Idee ist freigegeben",
+    "reject": "Ihre Idee wurde nicht freigegeben",
+    "hide": "Ihr Beitrag wurde ausgeblendet",
+    "restore": "Ihr Beitrag ist wieder sichtbar",
+    "correct": "Die Moderation hat Ihren Beitrag korrigiert",
+    "approve": "Ihr Kommentar ist freigegeben",
+}
+
+
+class ModerationError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _require_scope(moderator, idea: Idea) -> None:
+    if not can_moderate_municipality(moderator, idea.municipality_id):
+        raise ideas.NotAllowed("Diese Kommune gehört nicht zu Ihrem Bereich.")
+
+
+def _tell_author(author: User, action: str, *, idea: Idea, reason=None, comment=None) -> None:
+    if author.deleted_at is not None:
+        return
+    queue_mail(
+        author.email,
+        DECISION_SUBJECTS[action],
+        "moderation_decision",
+        user=author,
+        action=action,
+        idea=idea,
+        comment=comment,
+        reason=reason,
+        idea_url=external_url("ideas.detail", idea_id=idea.id),
+        revise_url=external_url("ideas.revise", idea_id=idea.id),
+    )
+
+
+def resolve_reports(moderator, resolution: str, *, idea=None, comment=None) -> int:
+    """Close the open reports on an item; returns how many were closed."""
+    target = Report.comment_id == comment.id if comment else Report.idea_id == idea.id
+    result = db.session.execute(
+        update(Report)
+        .where(target, Report.resolved_at.is_(None))
+        .values(resolved_at=utcnow(), resolved_by_id=moderator.id, resolution=resolution)
+        .returning(Report.id)
+    )
+    return len(result.all())
+
+
+def _decide_idea(moderator, idea: Idea, action: str, target: str, reason=None, category=None):
+    _require_scope(moderator, idea)
+    ideas.change_state(moderator, idea, target, reason, action=action, author_told=True)
+    idea.reason_category = category if reason else None
+    if action in ("publish", "reject"):
+        idea.decided_at = utcnow()
+    if action in ("hide", "restore"):
+        resolve_reports(moderator, "hidden" if action == "hide" else "restored", idea=idea)
+    author = db.session.get(User, idea.author_id)
+    _tell_author(author, action, idea=idea, reason=idea.state_reason)
+    return idea
+
+
+def approve_idea(moderator, idea: Idea) -> Idea:
+    return _decide_idea(moderator, idea, "publish", IdeaState.PUBLISHED)
+
+
+def reject_idea(moderator, idea: Idea, reason: str, category: str | None = None) -> Idea:
+    return _decide_idea(moderator, idea, "reject", IdeaState.REJECTED, reason, category)
+
+
+def hide_idea(moderator, idea: Idea, reason: str, category: str | None = None) -> Idea:
+    return _decide_idea(moderator, idea, "hide", IdeaState.HIDDEN, reason, category)
+
+
+def restore_idea(moderator, idea: Idea) -> Idea:
+    return _decide_idea(moderator, idea, "restore", IdeaState.PUBLISHED)
+
+
+def correct_idea(moderator, idea: Idea, title: str, body: str, note: str) -> Idea:
+    """Fix a typo or remove personal data; before and after go to the log."""
+    _require_scope(moderator, idea)
+    if not note.strip():
+        raise ModerationError(
+            "Bitte sagen Sie der Autorin oder dem Autor, was Sie geändert haben.", "note"
+        )
+    before = {"title": idea.title, "body": idea.body}
+    idea.title, idea.body, idea.updated_at = title.strip(), body.strip(), utcnow()
+    after = {"title": idea.title, "body": idea.body}
+    audit.record(moderator, "idea.correct", idea, before=before, after=after, reason=note)
+    db.session.flush()
+    _tell_author(db.session.get(User, idea.author_id), "correct", idea=idea, reason=note)
+    return idea
+
+
+def _comment_idea(moderator, comment: Comment) -> Idea:
+    idea = db.session.get(Idea, comment.idea_id)
+    _require_scope(moderator, idea)
+    return idea
+
+
+COMMENT_TARGETS = {
+    "approve": CommentState.PUBLISHED,
+    "reject": CommentState.HIDDEN,
+    "hide": CommentState.HIDDEN,
+    "restore": CommentState.PUBLISHED,
+}
+
+
+def decide_comment(
+    moderator, comment: Comment, action: str, reason: str | None = None, category: str | None = None
+) -> str:
+    """Approve, reject, hide or restore a comment; the author hears of it, and on
+    approval the idea's followers hear of the new comment as if it came in now."""
+    idea = _comment_idea(moderator, comment)
+    comment_states.change_comment_state(
+        moderator, comment, COMMENT_TARGETS[action], reason, action=action
+    )
+    comment.reason_category = category if reason else None
+    if action in ("hide", "restore"):
+        resolve_reports(moderator, "hidden" if action == "hide" else "restored", comment=comment)
+    mail_action = "hide" if action == "reject" else action
+    author = db.session.get(User, comment.author_id)
+    _tell_author(author, mail_action, idea=idea, comment=comment, reason=comment.state_reason)
+    if action == "approve":
+        notify.new_comment(idea, comment, author)
+    return action
+
+
+def correct_comment(moderator, comment: Comment, body: str, note: str) -> None:
+    idea = _comment_idea(moderator, comment)
+    if not note.strip():
+        raise ModerationError(
+            "Bitte sagen Sie der Autorin oder dem Autor, was Sie geändert haben.", "note"
+        )
+    comment_states.correct_comment(moderator, comment, body, note)
+    _tell_author(
+        db.session.get(User, comment.author_id), "correct", idea=idea, comment=comment, reason=note
+    )
+
+
+def dismiss_reports(moderator, *, idea=None, comment=None) -> int:
+    """The reports were unfounded: close them, the content stays as it is."""
+    _require_scope(moderator, idea if idea is not None else _comment_idea(moderator, comment))
+    closed = resolve_reports(moderator, "dismissed", idea=idea, comment=comment)
+    target = comment if comment is not None else idea
+    audit.record(moderator, "report.dismiss", target, after=f"{closed} Meldungen")
+    db.session.flush()
+    return closed
+
+
+def block_user(moderator, user: User, reason: str, until: datetime | None = None) -> User:
+    """Stop a person from contributing; they are logged out everywhere at once."""
+    if not can_block_users(moderator):
+        raise ideas.NotAllowed("Konten sperren dürfen nur Kreis-Moderation und Administration.")
+    if user.id == moderator.id:
+        raise ModerationError("Sie können Ihr eigenes Konto nicht sperren.")
+    if not reason.strip():
+        raise ModerationError("Bitte geben Sie einen Grund an.", "reason")
+    user.blocked_at, user.blocked_until, user.blocked_reason = utcnow(), until, reason.strip()
+    end_all_sessions(user)
+    audit.record(moderator, "user.block", user, after={"until": until}, reason=user.blocked_reason)
+    queue_mail(user.email, "Ihr Konto wurde gesperrt", "account_blocked", user=user)
+    current_app.logger.info("Konto %s gesperrt durch %s", user.id, moderator.id)
+    return user
+
+
+def unblock_user(moderator, user: User) -> User:
+    if not can_block_users(moderator):
+        raise ideas.NotAllowed("Konten entsperren dürfen nur Kreis-Moderation und Administration.")
+    before = user.blocked_reason
+    user.blocked_at = user.blocked_until = user.blocked_reason = None
+    audit.record(moderator, "user.unblock", user, before=before)
+    db.session.flush()
+    return user
+
+
+def auto_hide_if_reported(idea=None, comment=None) -> bool:
+    """With AUTO_HIDE_REPORTS = N > 0: hide content once N different people reported it."""
+    threshold = current_app.config.get("AUTO_HIDE_REPORTS") or 0
+    if threshold <= 0:
+        return False
+    target = Report.comment_id == comment.id if comment else Report.idea_id == idea.id
+    reporters = db.session.scalars(
+        select(Report.reporter_id).where(target, Report.resolved_at.is_(None)).distinct()
+    ).all()
+    if len(reporters) < threshold:
+        return False
+    reason = f"Automatisch ausgeblendet nach {len(reporters)} Meldungen – die Moderation prüft."
+    if comment is not None and comment.state == CommentState.PUBLISHED:
+        comment_states.change_comment_state(None, comment, CommentState.HIDDEN, reason)
+        return True
+    if idea is not None and idea.state == IdeaState.PUBLISHED:
+        ideas.change_state(None, idea, IdeaState.HIDDEN, reason, action="hide", system=True)
+        return True
+    return False

@@ -1,0 +1,101 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
+
+from ..forms import NoControlCharacters, length, required, strip_filter
+from ..ideas.forms import BODY_MAX, COMMENT_MAX, TITLE_MAX
+from ..timeutil import utcnow
+from .models import REASON_KIND_LABELS
+
+
+class ReasonForm(FlaskForm):
+    """A decision that needs a reason: a template, free text, or both."""
+
+    template = SelectField("Vorlage", coerce=int, validators=[Optional()])
+    # No Optional() here: it would stop the chain before `validate_reason`, the one
+    # check that matters when the field is empty.
+    reason = TextAreaField(
+        "Begründung",
+        filters=[strip_filter],
+        validators=[length(max_len=2000, label="Die Begründung"), NoControlCharacters()],
+        description="Die Autorin oder der Autor bekommt diese Begründung per E-Mail.",
+        render_kw={"rows": 4},
+    )
+
+    def validate_reason(self, field):
+        if not field.data and not self.template.data:
+            raise ValidationError(
+                "Bitte wählen Sie eine Vorlage oder schreiben Sie eine Begründung."
+            )
+
+
+class BlockForm(ReasonForm):
+    until = DateField(
+        "Gesperrt bis (freiwillig)",
+        validators=[Optional()],
+        description="Leer lassen für eine Sperre ohne Enddatum.",
+    )
+
+    def validate_until(self, field):
+        if field.data and field.data <= utcnow().date():
+            raise ValidationError("Das Enddatum muss in der Zukunft liegen.")
+
+
+class CorrectionForm(FlaskForm):
+    title = StringField(
+        "Titel",
+        filters=[strip_filter],
+        validators=[
+            required("Bitte geben Sie einen Titel an."),
+            length(3, TITLE_MAX, label="Der Titel"),
+        ],
+    )
+    body = TextAreaField(
+        "Text",
+        filters=[strip_filter],
+        validators=[
+            required("Der Text darf nicht leer sein."),
+            length(2, BODY_MAX, label="Der Text"),
+        ],
+        render_kw={"rows": 10},
+    )
+    note = StringField(
+        "Was wurde geändert?",
+        filters=[strip_filter],
+        validators=[
+            required("Bitte sagen Sie der Autorin oder dem Autor, was Sie geändert haben."),
+            length(max_len=300, label="Die Notiz"),
+        ],
+        description=(
+            "Zum Beispiel „Telefonnummer entfernt“. "
+            "Die Autorin oder der Autor erfährt es per E-Mail."
+        ),
+    )
+
+
+class CommentCorrectionForm(CorrectionForm):
+    title = None
+    body = TextAreaField(
+        "Text",
+        filters=[strip_filter],
+        validators=[
+            required("Der Text darf nicht leer sein."),
+            length(2, COMMENT_MAX, label="Der Text"),
+        ],
+        render_kw={"rows": 6},
+    )
+
+
+class ReasonTemplateForm(FlaskForm):
+    kind = SelectField("Art", choices=[(k.value, v) for k, v in REASON_KIND_LABELS.items()])
+    title = StringField(
+        "Titel",
+        filters=[strip_filter],
+        validators=[required("Bitte geben Sie einen Titel an."), length(2, 120, label="Der Titel")],
+    )
+    text = TextAreaField(
+        "Text",
+        filters=[strip_filter],
+        validators=[required("Bitte geben Sie den Text an."), length(5, 2000, label="Der Text")],
+        render_kw={"rows": 4},
+    )

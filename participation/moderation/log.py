@@ -1,0 +1,142 @@
+"""Reading the audit log: filterable, paginated, newest first."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from math import ceil
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from ..accounts.models import User
+from ..extensions import db
+from .models import AuditEntry
+
+ACTION_LABELS = {
+    "idea.submit": "Idee eingereicht",
+    "idea.edit": "Idee bearbeitet (Autor/in)",
+    "idea.revise": "Idee überarbeitet",
+    "idea.resubmit": "Idee erneut eingereicht",
+    "idea.publish": "Idee freigegeben",
+    "idea.reject": "Idee abgelehnt",
+    "idea.hide": "Idee ausgeblendet",
+    "idea.restore": "Idee wieder sichtbar",
+    "idea.withdraw": "Idee zurückgezogen",
+    "idea.correct": "Idee korrigiert (Moderation)",
+    "comment.create": "Kommentar geschrieben",
+    "comment.edit": "Kommentar bearbeitet",
+    "comment.delete": "Kommentar gelöscht",
+    "comment.approve": "Kommentar freigegeben",
+    "comment.reject": "Kommentar abgelehnt",
+    "comment.hide": "Kommentar ausgeblendet",
+    "comment.restore": "Kommentar wieder sichtbar",
+    "comment.correct": "Kommentar korrigiert (Moderation)",
+    "report.create": "Meldung eingegangen",
+    "report.dismiss": "Meldungen zurückgewiesen",
+    "user.block": "Konto gesperrt",
+    "user.unblock": "Konto entsperrt",
+    "reason.create": "Begründungsvorlage angelegt",
+    "reason.update": "Begründungsvorlage geändert",
+}
+PER_PAGE = 50
+
+
+@dataclass
+class LogFilter:
+    action: str | None = None
+    actor: str = ""
+    object_type: str | None = None
+    object_id: int | None = None
+    day: str | None = None
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "LogFilter":
+        action = args.get("action") or None
+        object_id = args.get("object_id", "")
+        day = args.get("day") or None
+        try:
+            datetime.strptime(day or "", "%Y-%m-%d")
+        except ValueError:
+            day = None
+        try:
+            page = max(int(args.get("page", 1)), 1)
+        except ValueError:
+            page = 1
+        return cls(
+            action=action if action in ACTION_LABELS else None,
+            actor=(args.get("actor") or "").strip()[:100],
+            object_type=args.get("object_type")
+            if args.get("object_type") in ("ideas", "comments", "users", "reports")
+            else None,
+            object_id=int(object_id) if object_id.isdigit() else None,
+            day=day,
+            page=page,
+        )
+
+    def as_args(self, **changes) -> dict:
+        values = {
+            "action": self.action,
+            "actor": self.actor or None,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "day": self.day,
+            "page": self.page,
+        } | changes
+        # Page 1 is the default; any other value 1 (an object id) is a real filter.
+        return {k: v for k, v in values.items() if v not in (None, "") and (k, v) != ("page", 1)}
+
+
+@dataclass
+class LogPage:
+    entries: list[AuditEntry]
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return max(ceil(self.total / PER_PAGE), 1)
+
+
+def _day_in_utc(day: str) -> tuple[datetime, datetime]:
+    """A calendar day as the log shows its times (the district's zone), in stored UTC."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    start = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=zone)
+    end = start + timedelta(days=1)  # wall-clock arithmetic: 23 or 25 hours on DST days
+    return tuple(moment.astimezone(UTC).replace(tzinfo=None) for moment in (start, end))
+
+
+def entries(filters: LogFilter) -> LogPage:
+    query = select(AuditEntry)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.object_type:
+        query = query.where(AuditEntry.object_type == filters.object_type)
+    if filters.object_id:
+        query = query.where(AuditEntry.object_id == filters.object_id)
+    if filters.actor:
+        pattern = f"%{filters.actor.lower()}%"
+        actor_ids = select(User.id).where(
+            or_(func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern))
+        )
+        query = query.where(AuditEntry.actor_id.in_(actor_ids))
+    if filters.day:
+        start, end = _day_in_utc(filters.day)
+        query = query.where(AuditEntry.created_at >= start, AuditEntry.created_at < end)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(PER_PAGE)
+        .offset((filters.page - 1) * PER_PAGE)
+    )
+    return LogPage(list(rows), total, filters.page)
+
+
+def history(idea) -> list[AuditEntry]:
+    """The decisions and state changes of one idea, oldest first."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "ideas", AuditEntry.object_id == idea.id)
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    )
+    return list(db.session.scalars(query))

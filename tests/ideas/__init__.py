@@ -1,0 +1,1 @@
+"""HTTP and service tests of the ideas feature (issue 3)."""

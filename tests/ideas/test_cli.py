@@ -1,0 +1,120 @@
+"""Operator commands: `recount` finds and repairs drift, `demo` fills a believable site."""
+
+from sqlalchemy import func, select, update
+
+from participation.extensions import db
+from participation.ideas.models import Comment, Follow, Idea, IdeaState, Support
+from participation.strategy.models import FieldOfAction, Municipality
+from tests.factories import add_supports, count_rows, create_comment, create_idea
+from tests.ideas.conftest import fresh, html_of, idea_ids_in
+
+
+def set_counts(idea, **counts) -> None:
+    db.session.execute(update(Idea).where(Idea.id == idea.id).values(**counts))
+    db.session.commit()
+
+
+def test_recount_check_reports_drift_and_changes_nothing(runner):
+    steady = create_idea(supports=2)
+    create_comment(steady)
+    drifted = create_idea(supports=3)
+    create_comment(drifted)
+    set_counts(drifted, support_count=7, comment_count=0)
+
+    result = runner.invoke(args=["recount", "--check"])
+
+    assert result.exit_code == 1
+    assert f"Idee {drifted.id}: support_count gespeichert 7, tatsächlich 3" in result.output
+    assert f"Idee {drifted.id}: comment_count gespeichert 0, tatsächlich 1" in result.output
+    assert f"Idee {steady.id}:" not in result.output
+    assert "2 Abweichungen gefunden." in result.output
+    assert (fresh(drifted).support_count, fresh(drifted).comment_count) == (7, 0)
+
+
+def test_recount_repairs_drift(runner, client):
+    idea = create_idea(title="Zu viel gezählt", supports=3)
+    create_comment(idea)
+    create_comment(idea, state="hidden")
+    set_counts(idea, support_count=-4, comment_count=5)
+
+    result = runner.invoke(args=["recount"])
+
+    assert result.exit_code == 0, result.output
+    assert "2 Abweichungen repariert." in result.output
+    idea = fresh(idea)
+    assert (idea.support_count, idea.comment_count) == (3, 1)
+    page = html_of(client.get(f"/ideas/{idea.id}"))
+    assert "3 Personen unterstützen diese Idee." in page
+    again = runner.invoke(args=["recount", "--check"])
+    assert again.exit_code == 0
+    assert "0 Abweichungen gefunden." in again.output
+
+
+def test_demo_fills_every_state_and_leaves_no_drift(runner, client):
+    result = runner.invoke(args=["demo", "--ideas", "60", "--users", "30"])
+
+    assert result.exit_code == 0, result.output
+    assert "Ideen erzeugen" in result.output, "with a progress bar"
+    assert "60 Ideen" in result.output
+    states = dict(db.session.execute(select(Idea.state, func.count()).group_by(Idea.state)).all())
+    assert set(states) == {s.value for s in IdeaState}, states
+    assert sum(states.values()) == 60
+    assert count_rows(Support) > 0
+    assert count_rows(Comment) > 0
+    assert db.session.scalar(select(func.count()).where(Comment.parent_id.is_not(None))) > 0
+    assert count_rows(Follow) >= 60, "every author follows their idea"
+    used_fields = db.session.scalar(select(func.count(func.distinct(Idea.field_id))))
+    assert used_fields == count_rows(FieldOfAction)
+    assert db.session.scalar(select(func.count(func.distinct(Idea.municipality_id)))) > 10
+    assert count_rows(Municipality) > 10
+    unpublished_support = (
+        select(func.count())
+        .select_from(Support)
+        .join(Idea)
+        .where(Idea.state.not_in(["published", "hidden"]))
+    )
+    assert db.session.scalar(unpublished_support) == 0
+
+    check = runner.invoke(args=["recount", "--check"])
+    assert check.exit_code == 0, check.output
+    assert "0 Abweichungen gefunden." in check.output
+    assert len(idea_ids_in(html_of(client.get("/ideas")))) == 20
+
+
+def test_demo_if_empty_does_nothing_the_second_time(runner):
+    first = runner.invoke(args=["demo", "--ideas", "10", "--users", "5", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    ideas, users_supports = count_rows(Idea), count_rows(Support)
+
+    second = runner.invoke(args=["demo", "--ideas", "10", "--users", "5", "--if-empty"])
+
+    assert second.exit_code == 0
+    assert "Es gibt schon Ideen" in second.output
+    assert (
+        (count_rows(Idea), count_rows(Support)) == (ideas, users_supports) == (10, users_supports)
+    )
+
+
+def test_demo_if_empty_respects_ideas_that_people_wrote(runner):
+    create_idea()
+    result = runner.invoke(args=["demo", "--ideas", "10", "--users", "5", "--if-empty"])
+    assert "Es gibt schon Ideen" in result.output
+    assert count_rows(Idea) == 1
+
+
+def test_demo_adds_more_when_run_again_without_if_empty(runner):
+    assert runner.invoke(args=["demo", "--ideas", "5", "--users", "3"]).exit_code == 0
+    result = runner.invoke(args=["demo", "--ideas", "5", "--users", "3"])
+    assert result.exit_code == 0, result.output
+    assert count_rows(Idea) == 10
+    assert runner.invoke(args=["recount", "--check"]).exit_code == 0
+
+
+def test_supports_written_directly_are_found_by_recount(runner):
+    idea = create_idea()
+    add_supports(idea, 2)
+    db.session.add(Support(idea_id=idea.id, user_id=idea.author_id))
+    db.session.commit()
+    result = runner.invoke(args=["recount", "--check"])
+    assert result.exit_code == 1
+    assert f"Idee {idea.id}: support_count gespeichert 2, tatsächlich 3" in result.output

@@ -1,0 +1,203 @@
+"""Decisions on comments: approve, reject, hide, restore, dismiss, correct; the count follows."""
+
+import pytest
+from sqlalchemy import select
+
+from participation.extensions import db
+from participation.ideas.models import Comment
+from participation.moderation.models import Report
+from tests.factories import create_comment, create_idea, create_user, link_from, outbox
+from tests.ideas.conftest import audit, field_error, html_of, main_of
+from tests.moderation.conftest import comment_row, create_report, create_template, idea_row, post
+
+
+@pytest.fixture
+def premoderated(app, monkeypatch):
+    monkeypatch.setitem(app.config, "COMMENTS_PREMODERATED", True)
+
+
+@pytest.fixture
+def commenter():
+    return create_user(email="kurt@example.org", display_name="Kurt Kommentar")
+
+
+def write_comment(as_user, person, idea, body: str) -> Comment:
+    response = as_user(person).submit(f"/ideas/{idea.id}/comments", {"body": body})
+    assert response.status_code == 302
+    db.session.expire_all()
+    return db.session.scalar(select(Comment).where(Comment.body == body))
+
+
+def thread_text(client, idea) -> str:
+    return main_of(client.get(f"/ideas/{idea.id}")).split('id="comments-title"', 1)[1]
+
+
+def test_approving_a_premoderated_comment_publishes_it(
+    premoderated, commenter, moderator, as_user, client
+):
+    idea_author = create_user(email="anna@example.org")
+    idea = create_idea(idea_author, title="Bänke am Emsufer")
+    comment = write_comment(as_user, commenter, idea, "Gute Idee, bitte mit Schatten!")
+    assert comment.state == "pending"
+    assert "Gute Idee" not in thread_text(client, idea), "the public does not see it yet"
+    assert idea_row(idea.id).comment_count == 0
+    assert outbox() == [], "followers hear of it only once it is published"
+    mod, browser = moderator("moderator:rheine")
+
+    response = post(browser, f"/moderation/comments/{comment.id}/approve", page="/moderation")
+
+    assert response.headers["Location"] == "/moderation"
+    assert "Der Kommentar ist freigegeben." in main_of(browser.get("/moderation"))
+    assert comment_row(comment.id).state == "published"
+    assert idea_row(idea.id).comment_count == 1
+    public = thread_text(client, idea)
+    assert "Gute Idee, bitte mit Schatten!" in public and "(1)" in main_of(
+        client.get(f"/ideas/{idea.id}")
+    )
+    [entry] = audit("comment.approve")
+    assert (entry.actor_id, entry.before, entry.after) == (mod.id, "pending", "published")
+    [mail] = outbox("kurt@example.org")
+    assert mail.subject == "Ihr Kommentar ist freigegeben"
+    assert "„Bänke am Emsufer“ ist freigegeben" in mail.body
+    [follower_mail] = outbox("anna@example.org")
+    assert follower_mail.subject == "Neuer Kommentar zu: Bänke am Emsufer"
+    assert "Gute Idee, bitte mit Schatten!" in follower_mail.body
+
+
+def test_rejecting_a_premoderated_comment_keeps_it_from_the_public(
+    premoderated, commenter, moderator, as_user, client
+):
+    idea = create_idea()
+    comment = write_comment(as_user, commenter, idea, "Kauft alle bei meinem Laden ein!")
+    template = create_template("reject", "Werbung", "Der Kommentar enthält Werbung.")
+    mod, browser = moderator("moderator:rheine")
+    url = f"/moderation/comments/{comment.id}/reject"
+    form = main_of(browser.get(url))
+    assert "Kauft alle bei meinem Laden ein!" in form and "Werbung" in form
+
+    empty = post(browser, url, {"template": "0", "reason": ""}, page=url)
+    assert empty.status_code == 200
+    assert field_error(html_of(empty), "reason") == (
+        "Bitte wählen Sie eine Vorlage oder schreiben Sie eine Begründung."
+    )
+    assert comment_row(comment.id).state == "pending"
+
+    response = post(browser, url, {"template": str(template.id), "reason": ""}, page=url)
+
+    assert response.headers["Location"] == "/moderation"
+    row = comment_row(comment.id)
+    assert (row.state, row.state_reason, row.reason_category) == (
+        "hidden",
+        "Der Kommentar enthält Werbung.",
+        "Werbung",
+    )
+    assert idea_row(idea.id).comment_count == 0
+    assert "Kauft alle" not in thread_text(client, idea)
+    [entry] = audit("comment.reject")
+    assert (entry.actor_id, entry.reason) == (mod.id, "Der Kommentar enthält Werbung.")
+    [mail] = outbox("kurt@example.org")
+    assert "Der Kommentar enthält Werbung." in mail.body
+
+
+def test_hide_and_restore_a_reported_comment(commenter, moderator, client):
+    idea = create_idea()
+    comment = create_comment(idea, commenter, body="Ihr seid alle Idioten.")
+    create_report(comment=comment, reason="insult")
+    template = create_template("hide", "Beleidigung", "Der Kommentar beleidigt andere.")
+    mod, browser = moderator("moderator:rheine")
+    assert "Ihr seid alle Idioten." in main_of(browser.get("/moderation"))
+    url = f"/moderation/comments/{comment.id}/hide"
+
+    response = post(
+        browser, url, {"template": str(template.id), "reason": "Bitte sachlich."}, page=url
+    )
+
+    assert response.headers["Location"] == "/moderation"
+    row = comment_row(comment.id)
+    assert (row.state, row.reason_category) == ("hidden", "Beleidigung")
+    assert row.state_reason == "Der Kommentar beleidigt andere.\n\nBitte sachlich."
+    assert idea_row(idea.id).comment_count == 0
+    public = thread_text(client, idea)
+    assert "Von der Moderation ausgeblendet. Grund: Beleidigung" in public
+    assert "Idioten" not in public
+    db.session.expire_all()
+    [report] = db.session.scalars(select(Report))
+    assert (report.resolution, report.resolved_by_id) == ("hidden", mod.id)
+    assert "Nichts zu tun" in main_of(browser.get("/moderation"))
+    assert outbox("kurt@example.org")[-1].subject == "Ihr Beitrag wurde ausgeblendet"
+
+    response = post(
+        browser,
+        f"/moderation/comments/{comment.id}/restore",
+        page=f"/moderation/ideas/{idea.id}",
+    )
+
+    assert response.status_code == 302
+    assert comment_row(comment.id).state == "published"
+    assert idea_row(idea.id).comment_count == 1
+    assert "Ihr seid alle Idioten." in thread_text(client, idea)
+    assert [e.action for e in audit() if e.action.startswith("comment.")] == [
+        "comment.hide",
+        "comment.restore",
+    ]
+    restored = outbox("kurt@example.org")[-1]
+    assert restored.subject == "Ihr Beitrag ist wieder sichtbar"
+    assert link_from(restored, "/ideas/") == f"/ideas/{idea.id}"
+
+
+def test_dismissing_reports_on_a_comment_keeps_it(commenter, moderator, client):
+    idea = create_idea()
+    comment = create_comment(idea, commenter, body="Eine sachliche Kritik am Vorschlag.")
+    create_report(comment=comment, reason="insult")
+    mod, browser = moderator("moderator:rheine")
+
+    response = post(browser, f"/moderation/comments/{comment.id}/dismiss", page="/moderation")
+
+    assert response.headers["Location"] == "/moderation"
+    assert "1 Meldung(en) zurückgewiesen" in main_of(browser.get("/moderation"))
+    assert comment_row(comment.id).state == "published"
+    assert idea_row(idea.id).comment_count == 1
+    [entry] = audit("report.dismiss")
+    assert (entry.object_type, entry.object_id, entry.actor_id) == ("comments", comment.id, mod.id)
+    assert "Eine sachliche Kritik" in thread_text(client, idea)
+
+
+def test_correcting_a_comment(commenter, moderator, client):
+    idea = create_idea()
+    comment = create_comment(idea, commenter, body="Ruft mich an: 0171 2345678, Grüße")
+    mod, browser = moderator("moderator:rheine")
+    url = f"/moderation/comments/{comment.id}/correct"
+    assert "0171 2345678" in html_of(browser.get(url))
+
+    response = post(
+        browser, url, {"body": "Ruft mich an, Grüße", "note": "Telefonnummer entfernt"}, page=url
+    )
+
+    assert response.headers["Location"] == f"/moderation/ideas/{idea.id}"
+    row = comment_row(comment.id)
+    assert (row.body, row.state) == ("Ruft mich an, Grüße", "published")
+    assert row.edited_at is not None
+    assert idea_row(idea.id).comment_count == 1
+    [entry] = audit("comment.correct")
+    assert (entry.before, entry.after, entry.reason) == (
+        "Ruft mich an: 0171 2345678, Grüße",
+        "Ruft mich an, Grüße",
+        "Telefonnummer entfernt",
+    )
+    [mail] = outbox("kurt@example.org")
+    assert "Was geändert wurde: Telefonnummer entfernt" in mail.body
+    assert "0171" not in thread_text(client, idea)
+
+
+def test_restore_does_not_publish_a_pending_comment(premoderated, commenter, moderator, as_user):
+    idea = create_idea()
+    comment = write_comment(as_user, commenter, idea, "Noch nicht gelesen von der Moderation.")
+    _, browser = moderator("moderator")
+
+    response = post(browser, f"/moderation/comments/{comment.id}/restore", page="/moderation")
+
+    assert response.status_code == 302
+    assert "kann nicht" in main_of(browser.get("/moderation"))
+    assert comment_row(comment.id).state == "pending"
+    assert idea_row(idea.id).comment_count == 0
+    assert audit("comment.approve") == audit("comment.restore") == []
