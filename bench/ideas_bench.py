@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, select, text  # noqa: E402
+from sqlalchemy import event, func, select, text  # noqa: E402
 
 from config import database_url  # noqa: E402
 from participation import create_app  # noqa: E402
@@ -58,6 +58,15 @@ def build(app, ideas: int, users: int) -> None:
         print(f"demo data: {ideas} ideas, {users} users in {time.perf_counter() - started:.1f} s")
 
 
+def _has_ideas(app, wanted: int) -> bool:
+    with app.app_context():
+        try:
+            return (db.session.scalar(select(func.count(Idea.id))) or 0) >= wanted
+        except Exception:  # no schema yet
+            db.session.rollback()
+            return False
+
+
 def measure(app, path: str, repeat: int) -> tuple[list[float], int, int]:
     client = app.test_client()
     counter = {"n": 0}
@@ -90,10 +99,14 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=3_000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a database that already has the ideas"
+    )
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite'}"
     app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url(url), RATELIMIT_ENABLED=False)
-    build(app, args.ideas, args.users)
+    if not (args.reuse and _has_ideas(app, args.ideas)):
+        build(app, args.ideas, args.users)
     with app.app_context():
         idea_id = db.session.scalar(
             select(Idea.id)

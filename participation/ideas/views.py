@@ -93,11 +93,13 @@ def index():
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
 @login_required
-@write_limit("IDEA_RATE_LIMIT")
+@write_limit("IDEA_RATE_LIMIT", count_only_saved=True)
 def new():
-    form = _idea_form()
+    if current_user.is_blocked:
+        abort(403)
     if not current_user.is_confirmed:
         return render_template("ideas/confirm_first.html"), 403
+    form = _idea_form()
     similar = []
     if form.validate_on_submit():
         similar = listing.similar_ideas(form.title.data)
@@ -165,51 +167,36 @@ def withdraw(idea_id: int):
     return redirect(url_for("accounts.account"))
 
 
-def _support_response(idea: Idea, supported: bool):
+@bp.post("/ideas/<int:idea_id>/support", endpoint="support", defaults={"add": True})
+@bp.post("/ideas/<int:idea_id>/unsupport", endpoint="unsupport", defaults={"add": False})
+@login_required
+@write_limit("SUPPORT_RATE_LIMIT")
+def change_support(idea_id: int, add: bool):
+    """Two separate, idempotent actions, so a double tap never undoes a support."""
+    idea = _load_idea(idea_id)
+    if not can_support_idea(current_user, idea):
+        abort(403)
+    if add:
+        services.support_idea(current_user, idea)
+    else:
+        services.withdraw_support(current_user, idea)
     if _wants_json():
-        return jsonify(supported=supported, count=idea.support_count)
+        return jsonify(supported=add, count=idea.support_count)
     return redirect(url_for("ideas.detail", idea_id=idea.id, _anchor="unterstuetzen"))
 
 
-@bp.post("/ideas/<int:idea_id>/support")
+@bp.post("/ideas/<int:idea_id>/follow", endpoint="follow", defaults={"add": True})
+@bp.post("/ideas/<int:idea_id>/unfollow", endpoint="unfollow", defaults={"add": False})
 @login_required
 @write_limit("SUPPORT_RATE_LIMIT")
-def support(idea_id: int):
+def change_follow(idea_id: int, add: bool):
     idea = _load_idea(idea_id)
-    if not can_support_idea(current_user, idea):
-        abort(403)
-    services.support_idea(current_user, idea)
-    return _support_response(idea, supported=True)
-
-
-@bp.post("/ideas/<int:idea_id>/unsupport")
-@login_required
-@write_limit("SUPPORT_RATE_LIMIT")
-def unsupport(idea_id: int):
-    idea = _load_idea(idea_id)
-    if not can_support_idea(current_user, idea):
-        abort(403)
-    services.withdraw_support(current_user, idea)
-    return _support_response(idea, supported=False)
-
-
-@bp.post("/ideas/<int:idea_id>/follow")
-@login_required
-@write_limit("SUPPORT_RATE_LIMIT")
-def follow(idea_id: int):
-    idea = _load_idea(idea_id)
-    services.follow_idea(current_user, idea)
-    flash("Sie verfolgen diese Idee und erhalten E-Mails zu Neuigkeiten.", "success")
-    return redirect(url_for("ideas.detail", idea_id=idea.id))
-
-
-@bp.post("/ideas/<int:idea_id>/unfollow")
-@login_required
-@write_limit("SUPPORT_RATE_LIMIT")
-def unfollow(idea_id: int):
-    idea = _load_idea(idea_id)
-    services.unfollow_idea(current_user.id, idea.id)
-    flash("Sie verfolgen diese Idee nicht mehr.", "success")
+    if add:
+        services.follow_idea(current_user, idea)
+        flash("Sie verfolgen diese Idee und erhalten E-Mails zu Neuigkeiten.", "success")
+    else:
+        services.unfollow_idea(current_user.id, idea.id)
+        flash("Sie verfolgen diese Idee nicht mehr.", "success")
     return redirect(url_for("ideas.detail", idea_id=idea.id))
 
 
@@ -225,7 +212,7 @@ def unfollow_by_mail(token: str):
 
 @bp.post("/ideas/<int:idea_id>/comments")
 @login_required
-@write_limit("COMMENT_RATE_LIMIT")
+@write_limit("COMMENT_RATE_LIMIT", count_only_saved=True)
 def comment(idea_id: int):
     idea = _load_idea(idea_id)
     if not can_comment_idea(current_user, idea):
@@ -328,7 +315,7 @@ def report(idea_id: int | None, comment_id: int | None):
 
 @bp.route("/ideas/<int:idea_id>/revise", methods=["GET", "POST"])
 @login_required
-@write_limit("IDEA_RATE_LIMIT")
+@write_limit("IDEA_RATE_LIMIT", count_only_saved=True)
 def revise(idea_id: int):
     idea = _load_idea(idea_id)
     if not can_revise_idea(current_user, idea):

@@ -154,6 +154,8 @@ def decide_comment(
 
 def correct_comment(moderator, comment: Comment, body: str, note: str) -> None:
     idea = _comment_idea(moderator, comment)
+    if comment.state == CommentState.DELETED:
+        raise ModerationError("Ein gelöschter Kommentar kann nicht korrigiert werden.")
     if not note.strip():
         raise ModerationError(
             "Bitte sagen Sie der Autorin oder dem Autor, was Sie geändert haben.", "note"

@@ -6,6 +6,8 @@ from ..accounts.models import Role, User
 def _roles(user: User | None) -> list:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
+    if getattr(user, "is_blocked", False):
+        return []  # a blocked account keeps its roles on paper, but cannot use them
     return list(user.roles)
 
 

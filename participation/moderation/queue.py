@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ..extensions import db
 from ..ideas.listing import with_card_details
 from ..ideas.models import Comment, CommentState, Idea, IdeaState
+from ..ideas.threads import ThreadItem
 from ..strategy.models import FieldOfAction, Municipality
 from .models import Report
 from .permissions import moderation_scope
@@ -169,3 +170,20 @@ def waiting_count(user) -> int:
     )
     counts = [q.scalar_subquery() for q in (ideas, comments, reported_ideas, reported_comments)]
     return sum(value or 0 for value in db.session.execute(select(*counts)).one())
+
+
+def moderation_thread(idea: Idea) -> list[ThreadItem]:
+    """All comments of an idea for its moderators: the public thread shows pending
+    comments only to their authors, but here they wait for a decision."""
+    query = (
+        select(Comment)
+        .where(Comment.idea_id == idea.id)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    comments = list(db.session.scalars(query))
+    items = {c.id: ThreadItem(c) for c in comments if c.parent_id is None}
+    for comment in comments:
+        if comment.parent_id in items:
+            items[comment.parent_id].replies.append(comment)
+    return list(items.values())

@@ -50,7 +50,25 @@ def open_reports(idea=None, comment=None) -> list[Report]:
     return list(db.session.scalars(query))
 
 
+class ReasonError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _require_unique_title(kind: str, title: str, template: ReasonTemplate | None = None) -> None:
+    """A readable error instead of the database's unique constraint (a 500)."""
+    query = select(ReasonTemplate.id).where(
+        ReasonTemplate.kind == kind, ReasonTemplate.title == title
+    )
+    if template is not None:
+        query = query.where(ReasonTemplate.id != template.id)
+    if db.session.scalar(query) is not None:
+        raise ReasonError("Eine Vorlage dieser Art mit diesem Titel gibt es schon.", "title")
+
+
 def add_template(admin, kind: str, title: str, text: str) -> ReasonTemplate:
+    _require_unique_title(kind, title.strip())
     template = ReasonTemplate(kind=kind, title=title.strip(), text=text.strip(), position=999)
     db.session.add(template)
     db.session.flush()
@@ -61,8 +79,15 @@ def add_template(admin, kind: str, title: str, text: str) -> ReasonTemplate:
 def update_template(
     admin, template: ReasonTemplate, kind: str, title: str, text: str, active: bool
 ):
-    before = {"title": template.title, "text": template.text, "active": template.is_active}
+    _require_unique_title(kind, title, template)
+    # `kind` and `title` in the log also tell `flask seed` which defaults were renamed.
+    before = {
+        "kind": template.kind,
+        "title": template.title,
+        "text": template.text,
+        "active": template.is_active,
+    }
     template.kind, template.title, template.text, template.is_active = kind, title, text, active
-    after = {"title": title, "text": text, "active": active}
+    after = {"kind": kind, "title": title, "text": text, "active": active}
     audit.record(admin, "reason.update", template, before=before, after=after)
     db.session.flush()

@@ -1,11 +1,13 @@
 """Reports and reason templates; decisions live in `decisions.py`."""
 
+import json
+
 from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
 from . import audit
-from .models import ReasonTemplate, Report, ReportReason
+from .models import AuditEntry, ReasonTemplate, Report, ReportReason
 
 
 class ReportError(ValueError):
@@ -31,9 +33,20 @@ def file_report(reporter, *, reason: str, note: str = "", idea=None, comment=Non
     return report
 
 
+def _known_templates() -> set[tuple[str, str]]:
+    """(kind, title) of every template there is, and of every one there was before an
+    admin renamed it: a renamed default must not come back next to its new version."""
+    known = set(db.session.execute(select(ReasonTemplate.kind, ReasonTemplate.title)).tuples())
+    renames = select(AuditEntry.before).where(AuditEntry.action == "reason.update")
+    for before in db.session.scalars(renames):
+        old = json.loads(before or "{}")
+        known.add((old.get("kind"), old.get("title")))
+    return known
+
+
 def seed_reason_templates(data: dict) -> int:
     """Create the default reason templates that are missing; never overwrite edits."""
-    existing = set(db.session.execute(select(ReasonTemplate.kind, ReasonTemplate.title)).tuples())
+    existing = _known_templates()
     created = 0
     for position, row in enumerate(data.get("reason_templates", []), start=1):
         if (row["kind"], row["title"]) in existing:

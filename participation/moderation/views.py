@@ -9,13 +9,12 @@ from ..extensions import db
 from ..ideas import services as ideas
 from ..ideas.choices import field_choices, municipality_choices
 from ..ideas.listing import get_idea_with_details
-from ..ideas.models import COMMENT_STATE_LABELS, Comment
-from ..ideas.threads import comment_thread
+from ..ideas.models import COMMENT_STATE_LABELS, Comment, CommentState, IdeaState
 from ..ratelimits import write_limit
 from . import decisions, log, permissions, reasons
 from .forms import BlockForm, CommentCorrectionForm, CorrectionForm, ReasonForm, ReasonTemplateForm
 from .models import REASON_KIND_LABELS, ReasonKind, ReasonTemplate
-from .queue import KINDS, QueueFilter, moderation_queue, waiting_count
+from .queue import KINDS, QueueFilter, moderation_queue, moderation_thread, waiting_count
 from .stats import moderation_stats
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -87,8 +86,15 @@ def queue():
         filters=filters,
         kinds=KINDS,
         fields=field_choices(blank=False),
-        municipalities=municipality_choices(blank=False, slugs=True),
+        municipalities=_municipalities_in_scope(),
     )
+
+
+def _municipalities_in_scope() -> list[tuple[str, str]]:
+    """The filter offers only what this moderator may see."""
+    scope = permissions.moderation_scope(current_user)
+    options = municipality_choices(blank=False, slugs=True, with_ids=True)
+    return [(slug, name) for mid, slug, name in options if scope is None or mid in scope]
 
 
 @bp.get("/ideas/<int:idea_id>")
@@ -99,7 +105,7 @@ def idea(idea_id: int):
         idea=found,
         reports=reasons.open_reports(idea=found),
         history=log.history(found),
-        thread=comment_thread(found, current_user),
+        thread=moderation_thread(found),
     )
 
 
@@ -181,7 +187,8 @@ def correct_idea(idea_id: int):
 def dismiss_idea_reports(idea_id: int):
     found = _idea_in_scope(idea_id)
     closed = decisions.dismiss_reports(current_user, idea=found)
-    flash(f"{closed} Meldung(en) zurückgewiesen. Die Idee bleibt sichtbar.", "success")
+    still = "ausgeblendet" if found.state == IdeaState.HIDDEN else "sichtbar"
+    flash(f"{closed} Meldung(en) geschlossen. Die Idee bleibt {still}.", "success")
     return redirect(url_for("moderation.queue"))
 
 
@@ -241,9 +248,13 @@ def correct_comment(comment_id: int):
     if request.method == "GET":
         form.note.data = ""
     if form.validate_on_submit():
-        decisions.correct_comment(current_user, comment, form.body.data, form.note.data)
-        flash("Die Korrektur ist gespeichert und protokolliert.", "success")
-        return redirect(url_for("moderation.idea", idea_id=comment.idea_id))
+        try:
+            decisions.correct_comment(current_user, comment, form.body.data, form.note.data)
+        except decisions.ModerationError as error:
+            _attach_error(form, error)
+        else:
+            flash("Die Korrektur ist gespeichert und protokolliert.", "success")
+            return redirect(url_for("moderation.idea", idea_id=comment.idea_id))
     idea = _idea_in_scope(comment.idea_id)
     return render_template("moderation/correct.html", form=form, idea=idea, comment=comment)
 
@@ -253,7 +264,8 @@ def correct_comment(comment_id: int):
 def dismiss_comment_reports(comment_id: int):
     comment = _comment_in_scope(comment_id)
     closed = decisions.dismiss_reports(current_user, comment=comment)
-    flash(f"{closed} Meldung(en) zurückgewiesen. Der Kommentar bleibt sichtbar.", "success")
+    still = "ausgeblendet" if comment.state == CommentState.HIDDEN else "sichtbar"
+    flash(f"{closed} Meldung(en) geschlossen. Der Kommentar bleibt {still}.", "success")
     return redirect(url_for("moderation.queue"))
 
 
@@ -310,9 +322,13 @@ def reason_templates():
         abort(403)
     form = ReasonTemplateForm()
     if form.validate_on_submit():
-        reasons.add_template(current_user, form.kind.data, form.title.data, form.text.data)
-        flash("Die Vorlage ist gespeichert.", "success")
-        return redirect(url_for("moderation.reason_templates"))
+        try:
+            reasons.add_template(current_user, form.kind.data, form.title.data, form.text.data)
+        except reasons.ReasonError as error:
+            _attach_error(form, error)
+        else:
+            flash("Die Vorlage ist gespeichert.", "success")
+            return redirect(url_for("moderation.reason_templates"))
     templates = db.session.scalars(
         select(ReasonTemplate).order_by(ReasonTemplate.kind, ReasonTemplate.position)
     ).all()
@@ -329,15 +345,13 @@ def edit_reason_template(template_id: int):
     template = db.session.get(ReasonTemplate, template_id) or abort(404)
     form = ReasonTemplateForm(obj=template if request.method == "GET" else None)
     if form.validate_on_submit():
-        action = request.form.get("action")
-        reasons.update_template(
-            current_user,
-            template,
-            form.kind.data,
-            form.title.data,
-            form.text.data,
-            active=action != "deactivate",
-        )
-        flash("Die Vorlage ist gespeichert.", "success")
-        return redirect(url_for("moderation.reason_templates"))
+        active = request.form.get("action") != "deactivate"
+        data = (form.kind.data, form.title.data, form.text.data)
+        try:
+            reasons.update_template(current_user, template, *data, active=active)
+        except reasons.ReasonError as error:
+            _attach_error(form, error)
+        else:
+            flash("Die Vorlage ist gespeichert.", "success")
+            return redirect(url_for("moderation.reason_templates"))
     return render_template("moderation/reason_edit.html", form=form, template=template)

@@ -40,13 +40,27 @@
     }
   }
 
+  // A double tap on a phone must not undo what the first tap did: the button
+  // stays busy (aria-disabled, so it keeps focus) until the answer is in and
+  // a double tap's second tap has passed.
+  var DOUBLE_TAP_MS = 700;
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("js-support") || !window.fetch) return;
     event.preventDefault();
     var button = form.querySelector("button");
-    if (button.disabled) return;
-    button.disabled = true;
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
+    button.setAttribute("aria-disabled", "true");
+    var started = Date.now();
+    function release() {
+      var wait = Math.max(0, DOUBLE_TAP_MS - (Date.now() - started));
+      setTimeout(function () {
+        delete form.dataset.busy;
+        button.removeAttribute("aria-disabled");
+      }, wait);
+    }
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -57,14 +71,14 @@
       return response.json();
     }).then(function (data) {
       updateSupport(form, data);
+      release();
     }).catch(function () {
-      form.submit();
-    }).finally(function () {
-      button.disabled = false;
+      form.submit(); // the server answers with its normal page (e.g. the 429 page)
     });
   });
 
   var timer = null;
+  var latest = 0; // an older, slower answer must not replace a newer one
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (!input.dataset || !input.dataset.similarUrl) return;
@@ -72,13 +86,19 @@
     timer = setTimeout(function () {
       var box = document.getElementById(input.getAttribute("aria-controls"));
       if (!box) return;
-      if (input.value.trim().length < 4) { box.innerHTML = ""; return; }
+      var request = ++latest;
+      if (input.value.trim().length < 4) { box.innerHTML = ""; box.dataset.shown = ""; return; }
       fetch(input.dataset.similarUrl + "?title=" + encodeURIComponent(input.value), {
         credentials: "same-origin"
       }).then(function (response) {
         return response.ok ? response.text() : "";
       }).then(function (html) {
-        box.innerHTML = html;
+        if (request !== latest) return;
+        // Unchanged hints are not written again, so screen readers do not repeat them.
+        if (html.trim() !== (box.dataset.shown || "")) {
+          box.innerHTML = html;
+          box.dataset.shown = html.trim();
+        }
       }).catch(function () {});
     }, 350);
   });

@@ -1,5 +1,7 @@
 """Steps a person takes in the browser, shared by the browser tests."""
 
+import re
+
 from tests.factories import PASSWORD
 
 
@@ -31,3 +33,27 @@ def watch_navigation(page) -> None:
 def no_navigation_since(page) -> None:
     """Fail when the page navigated since `watch_navigation` (the mark is gone)."""
     assert page.evaluate("window.__samePage === true"), "Die Seite wurde neu geladen."
+
+
+def submit_idea(page, title: str, body: str, field: str, municipality: str) -> None:
+    """Submit an idea through the form and its preview step, as a person would."""
+    page.goto("/ideas/new")
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Beschreibung").fill(body)
+    page.get_by_label("Handlungsfeld").select_option(label=field)
+    page.get_by_label("Kommune").select_option(label=municipality)
+    page.get_by_role("button", name="Weiter zur Vorschau").click()
+    page.get_by_role("button", name="Idee einreichen").click()
+    page.wait_for_url(re.compile(r"/ideas/\d+$"))
+
+
+def seed_reason_templates() -> None:
+    """The district's default reason templates (they are emptied after every test)."""
+    from flask import current_app
+
+    from participation.extensions import db
+    from participation.moderation.services import seed_reason_templates as seed
+    from participation.templating import load_district_data
+
+    seed(load_district_data(current_app.config["DISTRICT_DATA"]))
+    db.session.commit()

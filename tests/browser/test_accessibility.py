@@ -2,7 +2,11 @@
 
 import pytest
 
-from tests.browser.helpers import log_in
+from participation.extensions import db
+from participation.ideas.services import add_comment
+from participation.moderation import decisions
+from participation.moderation.services import file_report
+from tests.browser.helpers import log_in, seed_reason_templates
 from tests.factories import create_comment, create_idea, create_user
 
 Axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe
@@ -90,24 +94,233 @@ def test_unconfirmed_account_page(phone):
     assert_no_violations(phone)
 
 
+def _idea_with_discussion():
+    """A published idea with supports, a comment and a reply, next to two others."""
+    idea = create_idea(title="Mitfahrbänke in allen Ortsteilen", supports=2)
+    create_idea(field="verwaltung", municipality="kreisweit")
+    create_idea(title="Ein Titel mit Donaudampfschifffahrtsgesellschaftskapitänsmütze")
+    comment = create_comment(idea, body="Gute Idee, auch für ältere Menschen.")
+    create_comment(idea, body="Und für Jugendliche am Abend.", parent=comment)
+    return idea
+
+
+def _idea_list(page):
+    _idea_with_discussion()
+    page.goto("/ideas")
+
+
+def _idea_search_without_result(page):
+    _idea_with_discussion()
+    page.goto("/ideas?q=nichtvorhanden")
+    expect(page.locator(".empty")).to_be_visible()
+
+
+def _idea_logged_out(page):
+    page.goto(f"/ideas/{_idea_with_discussion().id}")
+
+
+def _idea_logged_in(page):
+    idea = _idea_with_discussion()
+    log_in(page, create_user().email)
+    page.goto(f"/ideas/{idea.id}")
+    page.locator("details.reply summary").first.click()  # the reply form, opened
+
+
+def _idea_new(page):
+    create_idea(title="Mitfahrbänke in allen Ortsteilen")
+    log_in(page, create_user().email)
+    page.goto("/ideas/new")
+    page.get_by_label("Titel").fill("Mitfahrbänke für Ochtrup")
+    expect(page.locator("#similar-ideas .similar")).to_be_visible()  # the live hint
+
+
+def _idea_preview(page):
+    create_idea(title="Mitfahrbänke in allen Ortsteilen")
+    log_in(page, create_user().email)
+    page.goto("/ideas/new")
+    page.get_by_label("Titel").fill("Mitfahrbänke für Ochtrup")
+    page.get_by_label("Beschreibung").fill("Mitfahrbänke an den Ortsausgängen, **gut sichtbar**.")
+    page.get_by_label("Handlungsfeld").select_option(label="Mobilität")
+    page.get_by_label("Kommune").select_option(label="Ochtrup")
+    page.get_by_role("button", name="Weiter zur Vorschau").click()
+    expect(page.locator(".similar")).to_be_visible()
+
+
+def _own_idea(page, state: str):
+    author = create_user()
+    idea = create_idea(author, state=state)
+    log_in(page, author.email)
+    page.goto(f"/ideas/{idea.id}")
+
+
+def _idea_hidden(page):
+    idea = create_idea(state="hidden")
+    idea.reason_category = "Werbung"
+    db.session.commit()
+    page.goto(f"/ideas/{idea.id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Von der Moderation ausgeblendet")
+
+
+def _comment_edit(page):
+    author = create_user()
+    comment = create_comment(create_idea(), author, body="Ein Kommentar mit Tippfeler.")
+    log_in(page, author.email)
+    page.goto(f"/comments/{comment.id}/edit")
+
+
+def _comment_report(page):
+    comment = create_comment(create_idea(), body="Ein Kommentar, der gemeldet wird.")
+    log_in(page, create_user().email)
+    page.goto(f"/comments/{comment.id}/report")
+
+
+def _account_with_ideas(page):
+    author = create_user(municipality="rheine")
+    for state in ("pending", "published", "rejected", "withdrawn"):
+        create_idea(author, state=state)
+    log_in(page, author.email)
+    page.goto("/account")
+
+
 IDEA_PAGES = {
-    "liste": ("/ideas", False),
-    "idee-abgemeldet": ("/ideas/{id}", False),
-    "idee-angemeldet": ("/ideas/{id}", True),
-    "idee-einreichen": ("/ideas/new", True),
+    "liste": _idea_list,
+    "liste-ohne-treffer": _idea_search_without_result,
+    "idee-abgemeldet": _idea_logged_out,
+    "idee-angemeldet": _idea_logged_in,
+    "idee-einreichen": _idea_new,
+    "idee-vorschau": _idea_preview,
+    "idee-autor-wartend": lambda page: _own_idea(page, "pending"),
+    "idee-autor-abgelehnt": lambda page: _own_idea(page, "rejected"),
+    "idee-ausgeblendet": _idea_hidden,
+    "kommentar-bearbeiten": _comment_edit,
+    "kommentar-melden": _comment_report,
+    "konto-mit-ideen": _account_with_ideas,
 }
 
 
 @pytest.mark.parametrize("name", IDEA_PAGES)
 def test_idea_pages_with_content(phone, name):
-    path, logged_in = IDEA_PAGES[name]
-    idea = create_idea(title="Mitfahrbänke in allen Ortsteilen", supports=2)
-    create_idea(field="verwaltung", municipality="kreisweit")
-    comment = create_comment(idea, body="Gute Idee, auch für ältere Menschen.")
-    create_comment(idea, body="Und für Jugendliche am Abend.", parent=comment)
-    if logged_in:
-        log_in(phone, create_user().email)
-    open_page(phone, path.format(id=idea.id))
+    IDEA_PAGES[name](phone)
+    assert_no_violations(phone)
+
+
+def _moderator(page, roles=("moderator",)):
+    user = create_user(display_name="Mona Moderatorin", roles=roles)
+    log_in(page, user.email)
+    return user
+
+
+def _full_queue(app):
+    """What waits: pending ideas, a pending comment (pre-moderated), reported ideas and comments."""
+    create_idea(state="pending", title="Bücherschrank am Bahnhof")
+    create_idea(state="pending", municipality="kreisweit", field="verwaltung")
+    published = create_idea(title="Mitfahrbänke in allen Ortsteilen")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(app.config, "COMMENTS_PREMODERATED", True)
+        add_comment(create_user(), published, "Ein Kommentar, der auf Freigabe wartet.")
+        db.session.commit()
+    reported = create_comment(published, body="Kauft alle bei www.beispiel-shop.example!")
+    for reason in ("spam", "insult"):
+        file_report(create_user(), reason=reason, comment=reported)
+    file_report(create_user(), reason="personal_data", note="Telefonnummer", idea=published)
+    db.session.commit()
+    return published
+
+
+def _queue_empty(page, app):
+    _moderator(page)
+    page.goto("/moderation")
+    expect(page.locator(".empty")).to_be_visible()
+
+
+def _queue_full(page, app):
+    _full_queue(app)
+    _moderator(page)
+    page.goto("/moderation")
+    expect(page.locator(".queue-item")).to_have_count(5)
+
+
+def _moderation_idea(page, app):
+    idea = _full_queue(app)
+    create_comment(idea, state="hidden", body="Ausgeblendet.")
+    _moderator(page)
+    page.goto(f"/moderation/ideas/{idea.id}")
+
+
+def _moderation_form(decision: str):
+    def open_form(page, app):
+        seed_reason_templates()
+        idea = create_idea()
+        _moderator(page)
+        page.goto(f"/moderation/ideas/{idea.id}/{decision}")
+
+    return open_form
+
+
+def _block_form(page, app):
+    seed_reason_templates()
+    person = create_user(display_name="Sabine Störerin")
+    _moderator(page)
+    page.goto(f"/moderation/users/{person.id}/block")
+
+
+def _decided_ideas() -> None:
+    """Some decisions, so the log and the statistics have something to show."""
+    moderator = create_user(display_name="Max Moderator", roles=("moderator",))
+    first, second, third = (create_idea(state="pending") for _ in range(3))
+    decisions.approve_idea(moderator, first)
+    decisions.reject_idea(moderator, second, "Kein Bezug zum Kreis.", "Kein Bezug zum Kreis")
+    decisions.correct_idea(moderator, third, third.title, "Ohne Telefonnummer.", "Nummer entfernt")
+    db.session.commit()
+
+
+def _log(page, app):
+    _decided_ideas()
+    _moderator(page)
+    page.goto("/moderation/log")
+    page.locator(".log-table details summary").first.click()  # before and after, opened
+
+
+def _stats(page, app):
+    _decided_ideas()
+    _moderator(page, roles=("moderator:rheine",))
+    page.goto("/moderation/stats")
+    page.get_by_text("Tabelle: Entscheidungen pro Tag").click()
+
+
+def _reason_templates(page, app):
+    seed_reason_templates()
+    _moderator(page, roles=("admin",))
+    page.goto("/moderation/reasons")
+
+
+def _reason_template_edit(page, app):
+    seed_reason_templates()
+    _moderator(page, roles=("admin",))
+    page.goto("/moderation/reasons")
+    page.get_by_role("link", name="Kein Bezug zum Kreis").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vorlage bearbeiten")
+
+
+MODERATION_PAGES = {
+    "warteschlange-leer": _queue_empty,
+    "warteschlange-voll": _queue_full,
+    "idee-pruefen": _moderation_idea,
+    "ablehnen": _moderation_form("reject"),
+    "ausblenden": _moderation_form("hide"),
+    "korrigieren": _moderation_form("correct"),
+    "sperren": _block_form,
+    "protokoll": _log,
+    "statistik": _stats,
+    "begruendungen": _reason_templates,
+    "begruendung-bearbeiten": _reason_template_edit,
+}
+
+
+@pytest.mark.parametrize("name", MODERATION_PAGES)
+def test_moderation_page(phone, app, name):
+    MODERATION_PAGES[name](phone, app)
+    assert phone.locator("main .sub-nav, main form, main h1").count() > 0
     assert_no_violations(phone)
 
 
@@ -147,12 +360,37 @@ def _password_with_errors(page):
     page.get_by_role("button", name="Passwort speichern").click()
 
 
+def _idea_with_errors(page):
+    log_in(page, create_user().email)
+    page.goto("/ideas/new")
+    page.get_by_label("Titel").fill("Kurz")
+    page.get_by_role("button", name="Weiter zur Vorschau").click()
+
+
+def _report_with_errors(page):
+    comment = create_comment(create_idea(), body="Ein Kommentar, der gemeldet wird.")
+    log_in(page, create_user().email)
+    page.goto(f"/comments/{comment.id}/report")
+    page.get_by_role("button", name="Melden", exact=True).click()
+
+
+def _reject_with_errors(page):
+    seed_reason_templates()
+    idea = create_idea(state="pending")
+    log_in(page, create_user(roles=("moderator:rheine",)).email)
+    page.goto(f"/moderation/ideas/{idea.id}/reject")
+    page.locator("main").get_by_role("button", name="Ablehnen").click()
+
+
 FORMS_WITH_ERRORS = {
     "register": _register_with_errors,
     "login": _login_with_errors,
     "password-forgot": _forgot_with_errors,
     "account-profile": _profile_with_errors,
     "account-password": _password_with_errors,
+    "idee-einreichen": _idea_with_errors,
+    "melden": _report_with_errors,
+    "moderation-ablehnen": _reject_with_errors,
 }
 
 

@@ -136,3 +136,18 @@ def test_limits_count_per_person_and_per_address(new_browser, limit):
     assert support(browser_for(ben, "10.0.0.1"), ideas[2]) == 429, "per address"
     assert support(browser_for(cem, "10.0.0.3"), ideas[2]) == 302
     assert count_rows(Support) == 3
+
+
+def test_previews_and_forms_with_errors_do_not_use_up_the_idea_allowance(as_user, limit):
+    limit("IDEA_RATE_LIMIT")
+    browser = as_user(create_user())
+    preview = {**idea_form("Eine Idee mit Vorschau", "Eine Beschreibung " * 3), "confirmed": ""}
+    for _ in range(3):
+        assert browser.submit("/ideas/new", preview).status_code == 200
+        assert browser.submit("/ideas/new", idea_form("kurz", "")).status_code == 200
+    for number in (1, 2):
+        saved = browser.submit("/ideas/new", idea_form(f"Gespeicherte Idee {number}", "Text " * 8))
+        assert saved.status_code == 302
+    assert count_rows(Idea) == 2
+    assert_friendly_429(browser.submit("/ideas/new", idea_form("Dritte Idee heute", "Text " * 8)))
+    assert count_rows(Idea) == 2

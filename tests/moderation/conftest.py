@@ -64,7 +64,7 @@ def post(browser, url: str, data: dict | None = None, page: str = "/account", **
 
 
 @pytest.fixture
-def moderator(as_user):
+def moderator(as_user):  # noqa: F811 - the fixture imported above
     """A browser signed in as a moderator with the given roles; returns (user, browser)."""
 
     def make(*roles: str, **kwargs):

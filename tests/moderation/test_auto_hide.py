@@ -84,7 +84,7 @@ def test_a_moderator_restores_auto_hidden_content(threshold, as_user, client, mo
     for person in (create_user(), create_user()):
         report(as_user, person, f"/ideas/{idea.id}/report")
     assert idea_row(idea.id).state == "hidden"
-    mod, browser = moderator("moderator:rheine")
+    _mod, browser = moderator("moderator:rheine")
     page = f"/moderation/ideas/{idea.id}"
     assert f'action="/moderation/ideas/{idea.id}/restore"' in main_of(browser.get(page))
 
@@ -94,3 +94,29 @@ def test_a_moderator_restores_auto_hidden_content(threshold, as_user, client, mo
     assert open_reports() == []
     assert "Blühstreifen" in html_of(client.get(f"/ideas/{idea.id}"))
     assert "Nichts zu tun" in main_of(browser.get("/moderation"))
+
+
+def test_the_queue_offers_restore_or_keep_hidden_for_auto_hidden_items(
+    threshold, as_user, moderator
+):
+    threshold(2)
+    idea = create_idea(title="Automatisch ausgeblendete Idee")
+    comment = create_comment(create_idea(), body="Automatisch ausgeblendeter Kommentar")
+    for person in (create_user(), create_user()):
+        report(as_user, person, f"/ideas/{idea.id}/report")
+        report(as_user, person, f"/comments/{comment.id}/report")
+    mod, browser = moderator("moderator")
+    queue = main_of(browser.get("/moderation"))
+    assert f'action="/moderation/ideas/{idea.id}/restore"' in queue
+    assert f'action="/moderation/comments/{comment.id}/restore"' in queue
+    assert "/hide" not in queue, "hiding again is not possible, and not needed"
+    assert queue.count("Ausgeblendet lassen") == 2
+
+    post(browser, f"/moderation/ideas/{idea.id}/dismiss", page="/moderation")
+    post(browser, f"/moderation/comments/{comment.id}/dismiss", page="/moderation")
+
+    queue = main_of(browser.get("/moderation"))
+    assert "Der Kommentar bleibt ausgeblendet." in queue and "Nichts zu tun" in queue
+    assert idea_row(idea.id).state == "hidden" and comment_row(comment.id).state == "hidden"
+    assert open_reports() == []
+    assert [e.actor_id for e in audit("report.dismiss")] == [mod.id, mod.id]

@@ -5,9 +5,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from participation.extensions import db
 from participation.ideas.models import Comment, Idea, Support
 from participation.moderation.models import Report
-from participation.extensions import db
 from participation.timeutil import utcnow
 from tests.factories import (
     count_rows,
@@ -131,11 +131,6 @@ def test_a_blocked_person_cannot_submit_an_idea(troll, as_user):
     assert audit("idea.submit") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ideas.views.new shows blocked people the form and, on sending, asks them to "
-    "confirm their e-mail address (ideas package, left to its owner)",
-)
 def test_a_blocked_person_is_refused_the_idea_form(troll, as_user):
     troll.blocked_at, troll.blocked_reason = utcnow(), "Spam"
     db.session.commit()

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.ideas.models import Comment
+from participation.ideas.models import Comment, CommentState
+from participation.moderation import decisions
 from participation.moderation.models import Report
 from tests.factories import create_comment, create_idea, create_user, link_from, outbox
 from tests.ideas.conftest import audit, field_error, html_of, main_of
@@ -154,7 +155,9 @@ def test_dismissing_reports_on_a_comment_keeps_it(commenter, moderator, client):
     response = post(browser, f"/moderation/comments/{comment.id}/dismiss", page="/moderation")
 
     assert response.headers["Location"] == "/moderation"
-    assert "1 Meldung(en) zurückgewiesen" in main_of(browser.get("/moderation"))
+    assert "1 Meldung(en) geschlossen. Der Kommentar bleibt sichtbar." in main_of(
+        browser.get("/moderation")
+    )
     assert comment_row(comment.id).state == "published"
     assert idea_row(idea.id).comment_count == 1
     [entry] = audit("report.dismiss")
@@ -165,7 +168,7 @@ def test_dismissing_reports_on_a_comment_keeps_it(commenter, moderator, client):
 def test_correcting_a_comment(commenter, moderator, client):
     idea = create_idea()
     comment = create_comment(idea, commenter, body="Ruft mich an: 0171 2345678, Grüße")
-    mod, browser = moderator("moderator:rheine")
+    _mod, browser = moderator("moderator:rheine")
     url = f"/moderation/comments/{comment.id}/correct"
     assert "0171 2345678" in html_of(browser.get(url))
 
@@ -201,3 +204,34 @@ def test_restore_does_not_publish_a_pending_comment(premoderated, commenter, mod
     assert comment_row(comment.id).state == "pending"
     assert idea_row(idea.id).comment_count == 0
     assert audit("comment.approve") == audit("comment.restore") == []
+
+
+def test_the_moderation_page_of_an_idea_shows_every_comment_with_its_decisions(
+    premoderated, commenter, moderator, as_user
+):
+    idea = create_idea()
+    waiting = write_comment(as_user, commenter, idea, "Wartet noch auf die Moderation.")
+    hidden = create_comment(idea, body="Wurde ausgeblendet.", state="hidden")
+    shown = create_comment(idea, body="Ist veröffentlicht.")
+    _, browser = moderator("moderator:rheine")
+
+    page = main_of(browser.get(f"/moderation/ideas/{idea.id}"))
+
+    for comment in (waiting, hidden, shown):
+        assert f'id="kommentar-{comment.id}"' in page
+        assert comment.body in page
+    assert f'action="/moderation/comments/{waiting.id}/approve"' in page
+    assert f'action="/moderation/comments/{hidden.id}/restore"' in page
+    assert f'href="/moderation/comments/{shown.id}/hide"' in page
+    assert comment_row(waiting.id).state == "pending"
+
+
+def test_a_deleted_comment_cannot_be_corrected(app):
+    moderator = create_user(roles=("moderator",))
+    comment = create_comment(idea=create_idea())
+    comment.state, comment.body = CommentState.DELETED, ""
+    db.session.commit()
+    with pytest.raises(decisions.ModerationError):
+        decisions.correct_comment(moderator, comment, "Neuer Text", "Tippfehler")
+    db.session.rollback()
+    assert db.session.get(type(comment), comment.id).body == ""

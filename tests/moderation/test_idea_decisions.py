@@ -11,7 +11,7 @@ from participation.moderation.models import Report
 from participation.timeutil import utcnow
 from tests.factories import create_idea, create_user, get_field, get_municipality, link_from, outbox
 from tests.ideas.conftest import audit, field_error, html_of, idea_ids_in, main_of
-from tests.moderation.conftest import create_report, create_template, idea_row, open_reports, post
+from tests.moderation.conftest import create_report, create_template, idea_row, post
 
 
 def reports_of(idea) -> list[Report]:
@@ -168,6 +168,23 @@ def test_reject_revise_and_resubmit(author, moderator, as_user):
     assert anna.get(revise_path).status_code == 403, "only a rejected idea can be revised"
 
 
+def test_reject_with_free_text_only(author, moderator, as_user):
+    idea = pending_idea(author)
+    _, browser = moderator("moderator:rheine")
+    url = f"/moderation/ideas/{idea.id}/reject"
+
+    post(browser, url, {"template": "0", "reason": "Bitte nennen Sie einen Ort."}, page=url)
+
+    row = idea_row(idea.id)
+    assert (row.state, row.state_reason, row.reason_category) == (
+        "rejected",
+        "Bitte nennen Sie einen Ort.",
+        "Sonstiger Grund",
+    )
+    assert "Bitte nennen Sie einen Ort." in outbox("anna@example.org")[0].body
+    assert "Bitte nennen Sie einen Ort." in main_of(as_user(author).get(f"/ideas/{idea.id}"))
+
+
 def test_only_the_author_may_revise(author, as_user):
     idea = create_idea(author, state="rejected")
     other = as_user(create_user())
@@ -236,7 +253,9 @@ def test_dismissing_reports_keeps_the_idea(author, moderator, client):
 
     assert response.headers["Location"] == "/moderation"
     queue = main_of(browser.get("/moderation"))
-    assert "2 Meldung(en) zurückgewiesen" in queue and "Nichts zu tun" in queue
+    assert (
+        "2 Meldung(en) geschlossen. Die Idee bleibt sichtbar." in queue and "Nichts zu tun" in queue
+    )
     assert idea_row(idea.id).state == "published"
     assert [(r.resolution, r.resolved_by_id) for r in reports_of(idea)] == [
         ("dismissed", mod.id)

@@ -13,7 +13,10 @@ import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
+from participation.accounts.models import User
 from participation.extensions import db
+from participation.ideas.services import NotAllowed
+from participation.moderation import decisions
 from participation.moderation import permissions as p
 from participation.moderation.models import AuditEntry, ReasonTemplate, Report
 from participation.notifications.models import OutboxMessage
@@ -382,3 +385,36 @@ def test_a_blocked_period_in_the_past_does_not_count_as_blocked():
     assert person.is_blocked
     person.blocked_until = None
     assert person.is_blocked
+
+
+# --- the services check the scope themselves, whatever a view does --------------------
+
+SERVICE_CALLS = {
+    "approve": lambda mod, idea, comment: decisions.approve_idea(mod, idea),
+    "reject": lambda mod, idea, comment: decisions.reject_idea(mod, idea, "Nein"),
+    "correct": lambda mod, idea, comment: decisions.correct_idea(mod, idea, "T", "B", "Notiz"),
+    "dismiss": lambda mod, idea, comment: decisions.dismiss_reports(mod, idea=idea),
+    "approve_comment": lambda mod, idea, comment: decisions.decide_comment(mod, comment, "approve"),
+    "correct_comment": lambda mod, idea, comment: decisions.correct_comment(
+        mod, comment, "B", "Notiz"
+    ),
+    "block": lambda mod, idea, comment: decisions.block_user(
+        mod, db.session.get(User, comment.author_id), "Spam"
+    ),
+}
+
+
+@pytest.mark.parametrize("call", SERVICE_CALLS)
+def test_decision_services_refuse_out_of_scope_moderators(call):
+    greven = create_idea(state="pending", municipality="greven", title="Idee aus Greven")
+    comment = create_comment(greven, state="pending")
+    create_report(idea=greven)
+    moderator = create_user(roles=("moderator:rheine",))
+    world = World(greven, comment, db.session.get(User, greven.author_id), None)
+    before = snapshot(world)
+
+    with pytest.raises(NotAllowed):
+        SERVICE_CALLS[call](moderator, greven, comment)
+    db.session.rollback()
+
+    assert snapshot(world) == before

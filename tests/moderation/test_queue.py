@@ -155,7 +155,7 @@ def test_a_municipal_moderator_sees_only_their_municipality(waiting, moderator):
 
 
 def test_decided_items_leave_the_queue_and_the_badge_counts_down(waiting, moderator):
-    user, browser = moderator("moderator:rheine")
+    _user, browser = moderator("moderator:rheine")
     assert badge(browser.get("/moderation").get_data(as_text=True)) == 3
     pending = waiting["pending"]
 

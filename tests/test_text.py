@@ -1,0 +1,34 @@
+"""The one function that turns what people write into HTML."""
+
+from participation.text import excerpt, render_markdown
+
+
+def test_html_people_type_is_shown_as_text_not_run():
+    html = render_markdown('Hallo <script>alert(1)</script> <img src=x onerror="alert(1)">')
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x" in html
+
+
+def test_light_markdown_and_safe_links():
+    html = render_markdown(
+        "**fett** und *kursiv*\n\n- eins\n- zwei\n\n[Kreis](https://example.org) [x](javascript:alert(1))"
+    )
+    assert "<strong>fett</strong>" in html and "<em>kursiv</em>" in html
+    assert "<li>eins</li>" in html
+    assert '<a href="https://example.org" rel="nofollow noopener ugc">Kreis</a>' in html
+    assert "javascript:" not in html
+
+
+def test_a_hashtag_at_the_start_of_a_line_is_not_a_heading():
+    html = render_markdown("#Zukunft ST macht mit\n\n## Überschrift")
+    assert "<p>#Zukunft ST macht mit</p>" in html
+    assert "<h2>Überschrift</h2>" in html
+
+
+def test_excerpt_is_plain_short_text():
+    text = excerpt(
+        "**Radwege** für [Rheine](https://example.org)\n\n- sicher\n- breit " + "x " * 200, 60
+    )
+    assert text.startswith("Radwege für Rheine sicher breit")
+    assert text.endswith("…") and len(text) <= 62
