@@ -4,6 +4,9 @@ BIN     := $(VENV)/bin
 FLASK   := $(BIN)/flask --app participation
 STAMP   := $(VENV)/.installed
 PORT    ?= 5000
+# Links in e-mails printed to the console point at the local server.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 PYTHON  ?= python3
 
 .PHONY: run test install db demo lint format clean

@@ -20,16 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, func, select, text  # noqa: E402
+from flask_migrate import upgrade
+from sqlalchemy import event, func, select, text
 
-from config import database_url  # noqa: E402
-from participation import create_app  # noqa: E402
-from participation.demo.generate import generate  # noqa: E402
-from participation.extensions import db  # noqa: E402
-from participation.ideas.models import Idea, IdeaState  # noqa: E402
-from participation.strategy.services import seed_district  # noqa: E402
-from participation.templating import load_district_data  # noqa: E402
+from config import database_url
+from participation import create_app
+from participation.demo.generate import generate
+from participation.extensions import db
+from participation.ideas.models import Idea, IdeaState
+from participation.strategy.services import seed_district
+from participation.templating import load_district_data
 
 PAGES = [
     "/ideas",

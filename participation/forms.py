@@ -10,7 +10,10 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 
 def strip_filter(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trim, and store line breaks as "\n" whatever the browser sent."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def required(message: str) -> DataRequired:

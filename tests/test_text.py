@@ -12,7 +12,8 @@ def test_html_people_type_is_shown_as_text_not_run():
 
 def test_light_markdown_and_safe_links():
     html = render_markdown(
-        "**fett** und *kursiv*\n\n- eins\n- zwei\n\n[Kreis](https://example.org) [x](javascript:alert(1))"
+        "**fett** und *kursiv*\n\n- eins\n- zwei\n\n"
+        "[Kreis](https://example.org) [x](javascript:alert(1))"
     )
     assert "<strong>fett</strong>" in html and "<em>kursiv</em>" in html
     assert "<li>eins</li>" in html

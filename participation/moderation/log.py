@@ -38,6 +38,13 @@ ACTION_LABELS = {
     "reason.create": "Begründungsvorlage angelegt",
     "reason.update": "Begründungsvorlage geändert",
 }
+OBJECT_LABELS = {
+    "ideas": "Idee",
+    "comments": "Kommentar",
+    "users": "Konto",
+    "reports": "Meldung",
+    "reason_templates": "Vorlage",
+}
 PER_PAGE = 50
 
 

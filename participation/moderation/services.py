@@ -36,7 +36,8 @@ def file_report(reporter, *, reason: str, note: str = "", idea=None, comment=Non
 def _known_templates() -> set[tuple[str, str]]:
     """(kind, title) of every template there is, and of every one there was before an
     admin renamed it: a renamed default must not come back next to its new version."""
-    known = set(db.session.execute(select(ReasonTemplate.kind, ReasonTemplate.title)).tuples())
+    rows = db.session.execute(select(ReasonTemplate.kind, ReasonTemplate.title))
+    known = {(kind, title) for kind, title in rows}
     renames = select(AuditEntry.before).where(AuditEntry.action == "reason.update")
     for before in db.session.scalars(renames):
         old = json.loads(before or "{}")

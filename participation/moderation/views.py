@@ -36,6 +36,7 @@ def moderation_helpers() -> dict:
         "can_block_users": permissions.can_block_users(current_user),
         "can_edit_reason_templates": permissions.can_edit_reason_templates(current_user),
         "action_labels": log.ACTION_LABELS,
+        "object_labels": log.OBJECT_LABELS,
         "comment_state_labels": COMMENT_STATE_LABELS,
     }
 

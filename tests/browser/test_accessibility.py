@@ -431,3 +431,40 @@ def test_no_sideways_scrolling(new_phone, width):
     page.goto("/account/profile")
     measure("/account/profile")
     assert not too_wide, f"Seiten scrollen bei {width} px seitwärts: {too_wide}"
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_no_sideways_scrolling_ideas_and_moderation(new_phone, app, width):
+    """Long German compounds in titles and names must wrap, not widen lists, cards or tables."""
+    long_word = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
+    author = create_user(display_name="Maximiliane Mustermann-Überlänge-Westerkappeln")
+    idea = create_idea(author, title=f"Ein {long_word} für Westerkappeln", supports=1)
+    create_comment(idea, author, body=f"Ein Kommentar mit {long_word}.")
+    file_report(create_user(), reason="spam", idea=idea)  # and so in the queue
+    db.session.commit()
+    _full_queue(app)
+    _decided_ideas()
+    page = new_phone(width=width)
+    too_wide = {}
+
+    def visit(path: str) -> None:
+        page.goto(path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide[path] = scroll_width
+
+    log_in(page, create_user(display_name="Mona Moderatorin", roles=("moderator",)).email)
+    for path in (
+        "/ideas",
+        f"/ideas?q={long_word}",
+        f"/ideas/{idea.id}",
+        "/ideas/new",
+        "/account",
+        "/moderation",
+        f"/moderation/ideas/{idea.id}",
+        f"/moderation/ideas/{idea.id}/hide",
+        "/moderation/log",
+        "/moderation/stats",
+    ):
+        visit(path)
+    assert not too_wide, f"Seiten scrollen bei {width} px seitwärts: {too_wide}"
