@@ -159,9 +159,11 @@ def _create_demo_accounts(password: str) -> None:
 @click.option("--check", is_flag=True, help="Nur prüfen, nichts reparieren")
 def recount_command(check: bool) -> None:
     """Verify the cached support and comment counts and repair any drift."""
-    from .ideas.services import recount
+    from .ideas.services import recount, refresh_trending
 
     drifts = recount(repair=not check)
+    if not check:
+        click.echo(f"{refresh_trending()} Trend-Zähler (letzte 14 Tage) aktualisiert.")
     db.session.commit()
     for drift in drifts[:50]:
         click.echo(

@@ -131,7 +131,7 @@ def create_idea(
 
 def add_supports(idea, number: int, *, created_at=None) -> list[User]:
     """`number` new people support the idea; the cached count follows."""
-    from participation.ideas.models import Support
+    from participation.ideas.models import TRENDING_WINDOW, Support
 
     people = [create_user() for _ in range(number)]
     for person in people:
@@ -139,6 +139,8 @@ def add_supports(idea, number: int, *, created_at=None) -> list[User]:
             Support(idea_id=idea.id, user_id=person.id, created_at=created_at or utcnow())
         )
     idea.support_count += number
+    if created_at is None or created_at >= utcnow() - TRENDING_WINDOW:
+        idea.recent_support_count += number
     db.session.commit()
     return people
 

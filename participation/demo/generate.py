@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..extensions import db
 from ..ideas.models import Comment, Follow, Idea, IdeaState, Support
+from ..ideas.services import refresh_trending
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from . import content
@@ -166,7 +167,7 @@ def generate(
         done += batch
         if progress:
             progress(batch)
-    db.session.flush()
+    refresh_trending(now)
     return report
 
 

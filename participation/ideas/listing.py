@@ -1,7 +1,6 @@
 """Finding ideas: filters and sorting from allowlists, pagination, fixed query count."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from math import ceil
 
 from sqlalchemy import Select, func, select
@@ -10,9 +9,8 @@ from sqlalchemy.orm import contains_eager
 from ..accounts.models import User
 from ..extensions import db
 from ..strategy.models import FieldOfAction, Municipality
-from ..timeutil import utcnow
 from . import search
-from .models import Idea, IdeaState, Support
+from .models import Idea, IdeaState
 
 SORTS = {
     "newest": "Neueste zuerst",
@@ -21,7 +19,6 @@ SORTS = {
     "trending": "Gerade gefragt",
 }
 DEFAULT_SORT = "newest"
-TRENDING_WINDOW = timedelta(days=14)
 LISTABLE_STATES = {
     IdeaState.PUBLISHED: "Veröffentlicht",
 }
@@ -130,14 +127,8 @@ def _ordered(query: Select, sort: str) -> Select:
     if sort == "discussed":
         return query.order_by(Idea.comment_count.desc(), Idea.id.desc())
     if sort == "trending":
-        recent = (
-            select(Support.idea_id, func.count().label("recent"))
-            .where(Support.created_at >= utcnow() - TRENDING_WINDOW)
-            .group_by(Support.idea_id)
-            .subquery()
-        )
-        return query.outerjoin(recent, recent.c.idea_id == Idea.id).order_by(
-            func.coalesce(recent.c.recent, 0).desc(), Idea.support_count.desc(), Idea.id.desc()
+        return query.order_by(
+            Idea.recent_support_count.desc(), Idea.support_count.desc(), Idea.id.desc()
         )
     return query.order_by(Idea.created_at.desc(), Idea.id.desc())
 

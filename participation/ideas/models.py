@@ -10,6 +10,7 @@ from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+TRENDING_WINDOW = timedelta(days=14)
 
 
 class IdeaState(StrEnum):
@@ -29,6 +30,7 @@ class Idea(db.Model):
         Index("ix_ideas_state_created", "state", "created_at"),
         Index("ix_ideas_state_supports", "state", "support_count"),
         Index("ix_ideas_state_comments", "state", "comment_count"),
+        Index("ix_ideas_state_trending", "state", "recent_support_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +42,9 @@ class Idea(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=IdeaState.PENDING)
     state_reason: Mapped[str | None] = mapped_column(Text)
     support_count: Mapped[int] = mapped_column(default=0)
+    # Supports of the last TRENDING_WINDOW, kept in step on every support and
+    # refreshed by `flask recount` (hourly cron) as old supports age out.
+    recent_support_count: Mapped[int] = mapped_column(default=0, server_default="0")
     comment_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,7 +12,16 @@ from ..moderation.permissions import can_moderate_municipality
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from . import notify, permissions
-from .models import STATE_LABELS, Comment, CommentState, Follow, Idea, IdeaState, Support
+from .models import (
+    STATE_LABELS,
+    TRENDING_WINDOW,
+    Comment,
+    CommentState,
+    Follow,
+    Idea,
+    IdeaState,
+    Support,
+)
 
 
 class IdeaError(ValueError):
@@ -194,7 +203,8 @@ def support_idea(user, idea: Idea) -> bool:
     )
     if added:
         _bump(Idea.support_count, idea.id, 1)
-    db.session.expire(idea, ["support_count"])
+        _bump(Idea.recent_support_count, idea.id, 1)
+    db.session.expire(idea, ["support_count", "recent_support_count"])
     return added
 
 
@@ -202,14 +212,17 @@ def withdraw_support(user, idea: Idea) -> bool:
     """Idempotent: True when a support was removed."""
     if not permissions.can_support_idea(user, idea):
         raise NotAllowed("Diese Idee können Sie nicht unterstützen.")
-    result = db.session.execute(
-        delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
-    )
-    removed = result.rowcount == 1
-    if removed:
+    deleted = db.session.execute(
+        delete(Support)
+        .where(Support.idea_id == idea.id, Support.user_id == user.id)
+        .returning(Support.created_at)
+    ).first()
+    if deleted is not None:
         _bump(Idea.support_count, idea.id, -1)
-    db.session.expire(idea, ["support_count"])
-    return removed
+        if deleted.created_at >= utcnow() - TRENDING_WINDOW:
+            _bump(Idea.recent_support_count, idea.id, -1)
+    db.session.expire(idea, ["support_count", "recent_support_count"])
+    return deleted is not None
 
 
 def has_supported(user, idea: Idea) -> bool:
@@ -329,3 +342,29 @@ def recount(repair: bool = False) -> list[Drift]:
             )
         db.session.flush()
     return drifts
+
+
+def refresh_trending(now=None) -> int:
+    """Let supports older than the trending window age out; returns ideas changed.
+
+    Supports keep `recent_support_count` in step as they come and go; only the
+    passing of time needs this refresh (run hourly with `flask recount`).
+    """
+    cutoff = (now or utcnow()) - TRENDING_WINDOW
+    recent = (
+        select(Support.idea_id, func.count().label("n"))
+        .where(Support.created_at >= cutoff)
+        .group_by(Support.idea_id)
+        .subquery()
+    )
+    actual = func.coalesce(recent.c.n, 0)
+    changed = db.session.execute(
+        select(Idea.id, actual)
+        .outerjoin(recent, recent.c.idea_id == Idea.id)
+        .where(Idea.recent_support_count != actual)
+    ).all()
+    if changed:
+        rows = [{"id": idea_id, "recent_support_count": n} for idea_id, n in changed]
+        db.session.execute(update(Idea), rows)
+    db.session.flush()
+    return len(changed)

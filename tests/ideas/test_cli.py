@@ -118,3 +118,28 @@ def test_supports_written_directly_are_found_by_recount(runner):
     result = runner.invoke(args=["recount", "--check"])
     assert result.exit_code == 1
     assert f"Idee {idea.id}: support_count gespeichert 2, tatsächlich 3" in result.output
+
+
+def test_recount_lets_old_supports_age_out_of_the_trending_sort(runner, client):
+    from datetime import timedelta
+
+    from participation.timeutil import utcnow
+
+    fading = create_idea(title="War letzten Monat gefragt")
+    steady = create_idea(title="Heute gefragt")
+    add_supports(fading, 3, created_at=utcnow() - timedelta(days=13, hours=23))
+    add_supports(steady, 1)
+    assert idea_ids_in(html_of(client.get("/ideas?sort=trending")))[:2] == [fading.id, steady.id]
+
+    db.session.execute(
+        update(Support)
+        .where(Support.idea_id == fading.id)
+        .values(created_at=utcnow() - timedelta(days=15))
+    )
+    db.session.commit()
+    result = runner.invoke(args=["recount"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 Trend-Zähler" in result.output
+    assert fresh(fading).recent_support_count == 0 and fresh(fading).support_count == 3
+    assert idea_ids_in(html_of(client.get("/ideas?sort=trending")))[:2] == [steady.id, fading.id]
