@@ -150,7 +150,8 @@ def with_card_details(query: Select) -> Select:
 def list_ideas(filters: IdeaFilter, per_page: int = PER_PAGE) -> IdeaPage:
     """One query for the page of ideas, one for the total."""
     base = _base_query(filters)
-    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
+    # Counting ids straight from the filtered table lets the database answer from an index.
+    total = db.session.scalar(base.with_only_columns(func.count()).select_from(Idea).order_by(None))
     pages = max(ceil(total / per_page), 1)
     page = min(filters.page, pages)
     query = (
