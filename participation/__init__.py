@@ -107,12 +107,14 @@ def _register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .ideas.views import bp as ideas_bp
     from .moderation.views import bp as moderation_bp
+    from .pipeline.views import bp as pipeline_bp
     from .strategy.views import bp as strategy_bp
 
     app.register_blueprint(strategy_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(pipeline_bp)
     app.register_blueprint(health_bp)
 
 

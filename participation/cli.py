@@ -115,6 +115,7 @@ DEMO_ACCOUNTS = [
 def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     """Fill the database with believable demo content (with a progress bar)."""
     from .demo.generate import DEMO_PASSWORD, generate
+    from .demo.pipeline import write_ratings
     from .ideas.models import Idea
 
     if if_empty and db.session.scalar(db.select(Idea.id).limit(1)) is not None:
@@ -123,10 +124,11 @@ def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     _create_demo_accounts(DEMO_PASSWORD)
     with click.progressbar(length=ideas, label="Ideen erzeugen", show_pos=True) as bar:
         report = generate(ideas, max(users, 1), seed=seed, progress=bar.update)
+    ratings = write_ratings(seed)
     db.session.commit()
     click.echo(
         f"{report.users} Personen, {report.ideas} Ideen, {report.supports} Unterstützungen, "
-        f"{report.comments} Kommentare erzeugt."
+        f"{report.comments} Kommentare, {ratings} Bewertungen erzeugt."
     )
     click.echo(
         f"Demo-Konten (Passwort „{DEMO_PASSWORD}“): " + ", ".join(a[0] for a in DEMO_ACCOUNTS)

@@ -4,9 +4,11 @@ from .accounts.models import RoleAssignment, User
 from .ideas.models import Comment, Follow, Idea, Support
 from .moderation.models import AuditEntry, ReasonTemplate, Report
 from .notifications.models import OutboxMessage
+from .pipeline.models import Assessment
 from .strategy.models import FieldOfAction, GoverningBody, Municipality, Page, ProcessStep, Value
 
 __all__ = [
+    "Assessment",
     "AuditEntry",
     "Comment",
     "FieldOfAction",

@@ -1,0 +1,2 @@
+"""Pipeline: the project team and the steering committee rate ideas (more to come:
+projects, roadmap, exports, statistics)."""

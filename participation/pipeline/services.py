@@ -1,0 +1,39 @@
+"""Rating ideas by relevance and feasibility."""
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..ideas.models import Idea, IdeaState
+from ..timeutil import utcnow
+from .models import SCALE, Assessment
+from .permissions import can_rate_ideas
+
+
+class PipelineError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def my_assessment(rater, idea: Idea) -> Assessment | None:
+    query = select(Assessment).where(Assessment.idea_id == idea.id, Assessment.rater_id == rater.id)
+    return db.session.scalar(query)
+
+
+def rate_idea(rater, idea: Idea, relevance: int, feasibility: int, note: str = "") -> Assessment:
+    """Save (or change) one member's rating; each member rates an idea once."""
+    if not can_rate_ideas(rater):
+        raise PipelineError("Nur Lenkungsausschuss und Projektteam bewerten Ideen.")
+    if idea.state != IdeaState.PUBLISHED:
+        raise PipelineError("Bewertet werden nur veröffentlichte Ideen.")
+    for field, value in (("relevance", relevance), ("feasibility", feasibility)):
+        if value not in SCALE:
+            raise PipelineError("Bitte wählen Sie einen Wert von 1 bis 5.", field)
+    assessment = my_assessment(rater, idea) or Assessment(idea_id=idea.id, rater_id=rater.id)
+    assessment.relevance, assessment.feasibility = relevance, feasibility
+    assessment.note, assessment.updated_at = (note or "").strip(), utcnow()
+    db.session.add(assessment)
+    db.session.flush()
+    current_app.logger.info("Idee %s bewertet von %s", idea.id, rater.id)
+    return assessment
