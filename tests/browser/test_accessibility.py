@@ -6,6 +6,7 @@ from participation.extensions import db
 from participation.ideas.services import add_comment
 from participation.moderation import decisions
 from participation.moderation.services import file_report
+from participation.pipeline.services import rate_idea
 from tests.browser.helpers import log_in, seed_reason_templates
 from tests.factories import create_comment, create_idea, create_user
 
@@ -468,3 +469,61 @@ def test_no_sideways_scrolling_ideas_and_moderation(new_phone, app, width):
     ):
         visit(path)
     assert not too_wide, f"Seiten scrollen bei {width} px seitwärts: {too_wide}"
+
+
+def _pipeline_member(page):
+    """A committee member, logged in, and ideas of which some are rated (by others and by them)."""
+    member = create_user(display_name="Klara Komitee", roles=("committee",))
+    colleague = create_user(display_name="Tim Team", roles=("team",))
+    rated = create_idea(title="Mitfahrbänke in allen Ortsteilen", supports=3)
+    create_comment(rated, body="Gute Idee.")
+    also_rated = create_idea(field="verwaltung", municipality="kreisweit", supports=1)
+    create_idea(title="Ein Titel mit Donaudampfschifffahrtsgesellschaftskapitänsmütze")
+    rate_idea(member, rated, 5, 2, "Passt zum Leitprojekt Mobilität.")
+    rate_idea(colleague, rated, 3, 4, "")
+    rate_idea(colleague, also_rated, 1, 5, "Schon vorhanden.")
+    db.session.commit()
+    log_in(page, member.email)
+    return rated, also_rated
+
+
+def _pipeline_overview(page):
+    _pipeline_member(page)
+    page.goto("/pipeline")
+    expect(page.locator(".queue-item")).to_have_count(3)
+
+
+def _pipeline_overview_unrated(page):
+    _pipeline_member(page)
+    page.goto("/pipeline?unrated=1&sort=relevance")
+    expect(page.locator("details.filters")).to_have_attribute("open", "")
+    expect(page.locator(".queue-item")).to_have_count(2)
+
+
+def _pipeline_rate(page):
+    _, also_rated = _pipeline_member(page)
+    page.goto(f"/pipeline/ideas/{also_rated.id}/rate")
+    expect(page.locator(".data-table")).to_be_visible()  # the colleague's rating
+
+
+def _pipeline_rate_with_errors(page):
+    _, also_rated = _pipeline_member(page)
+    page.goto(f"/pipeline/ideas/{also_rated.id}/rate")
+    page.get_by_label("4 – hoch").first.check()
+    page.get_by_role("button", name="Bewertung speichern").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("#feasibility-error")).to_be_visible()
+
+
+PIPELINE_PAGES = {
+    "bewerten-uebersicht": _pipeline_overview,
+    "bewerten-uebersicht-unbewertet": _pipeline_overview_unrated,
+    "bewerten-formular": _pipeline_rate,
+    "bewerten-formular-fehler": _pipeline_rate_with_errors,
+}
+
+
+@pytest.mark.parametrize("name", PIPELINE_PAGES)
+def test_pipeline_page(phone, name):
+    PIPELINE_PAGES[name](phone)
+    assert_no_violations(phone)
