@@ -101,20 +101,21 @@ def _state_condition(state: str | None):
     return Idea.state == states[0] if len(states) == 1 else Idea.state.in_(states)
 
 
+def in_field_and_place(query: Select, field: str | None, municipality: str | None) -> Select:
+    """Narrow a query of ideas to a field of action and a municipality, given by slug."""
+    if field:
+        field_id = select(FieldOfAction.id).where(FieldOfAction.slug == field)
+        query = query.where(Idea.field_id == field_id.scalar_subquery())
+    if municipality:
+        place_id = select(Municipality.id).where(Municipality.slug == municipality)
+        query = query.where(Idea.municipality_id == place_id.scalar_subquery())
+    return query
+
+
 def _base_query(filters: IdeaFilter) -> Select:
-    query = select(Idea).where(_state_condition(filters.state))
-    if filters.field:
-        query = query.where(
-            Idea.field_id
-            == select(FieldOfAction.id).where(FieldOfAction.slug == filters.field).scalar_subquery()
-        )
-    if filters.municipality:
-        query = query.where(
-            Idea.municipality_id
-            == select(Municipality.id)
-            .where(Municipality.slug == filters.municipality)
-            .scalar_subquery()
-        )
+    query = in_field_and_place(
+        select(Idea).where(_state_condition(filters.state)), filters.field, filters.municipality
+    )
     condition = search.matching_condition(filters.q)
     if condition is not None:
         query = query.where(condition)

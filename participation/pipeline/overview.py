@@ -7,9 +7,8 @@ from sqlalchemy import exists, func, or_, select
 
 from ..accounts.models import RoleAssignment, User
 from ..extensions import db
-from ..ideas.listing import with_card_details
+from ..ideas.listing import in_field_and_place, with_card_details
 from ..ideas.models import Idea, IdeaState
-from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from .models import Assessment
 from .permissions import PIPELINE_ROLES
@@ -109,19 +108,9 @@ def rating_overview(user, filters: OverviewFilter) -> Overview:
         .subquery()
     )
     mine = exists().where(Assessment.idea_id == Idea.id, Assessment.rater_id == user.id)
-    query = select(Idea).where(Idea.state == IdeaState.PUBLISHED)
-    if filters.field:
-        query = query.where(
-            Idea.field_id
-            == select(FieldOfAction.id).where(FieldOfAction.slug == filters.field).scalar_subquery()
-        )
-    if filters.municipality:
-        query = query.where(
-            Idea.municipality_id
-            == select(Municipality.id)
-            .where(Municipality.slug == filters.municipality)
-            .scalar_subquery()
-        )
+    query = in_field_and_place(
+        select(Idea).where(Idea.state == IdeaState.PUBLISHED), filters.field, filters.municipality
+    )
     if filters.only_unrated_by_me:
         query = query.where(~mine)
     total = db.session.scalar(
