@@ -141,19 +141,9 @@ def detail(idea_id: int):
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(idea_id: int):
-    idea = _load_idea(idea_id)
-    if not can_edit_idea(current_user, idea):
-        abort(403)
-    form = _idea_form(idea)
-    if form.validate_on_submit():
-        try:
-            services.update_idea(current_user, idea, _idea_data(form))
-        except services.IdeaError as error:
-            _attach_error(form, error)
-        else:
-            flash("Ihre Änderungen sind gespeichert.", "success")
-            return redirect(url_for("ideas.detail", idea_id=idea.id))
-    return render_template("ideas/form.html", form=form, idea=idea)
+    return _change_own_idea(
+        idea_id, can_edit_idea, services.update_idea, "Ihre Änderungen sind gespeichert."
+    )
 
 
 @bp.post("/ideas/<int:idea_id>/withdraw")
@@ -317,16 +307,27 @@ def report(idea_id: int | None, comment_id: int | None):
 @login_required
 @write_limit("IDEA_RATE_LIMIT", count_only_saved=True)
 def revise(idea_id: int):
+    return _change_own_idea(
+        idea_id,
+        can_revise_idea,
+        resubmit_idea,
+        "Danke! Ihre überarbeitete Idee wird erneut geprüft.",
+        revising=True,
+    )
+
+
+def _change_own_idea(idea_id: int, allowed, save, success: str, revising: bool = False):
+    """The author's form for an existing idea: edit while pending, revise after a rejection."""
     idea = _load_idea(idea_id)
-    if not can_revise_idea(current_user, idea):
+    if not allowed(current_user, idea):
         abort(403)
     form = _idea_form(idea)
     if form.validate_on_submit():
         try:
-            resubmit_idea(current_user, idea, _idea_data(form))
+            save(current_user, idea, _idea_data(form))
         except services.IdeaError as error:
             _attach_error(form, error)
         else:
-            flash("Danke! Ihre überarbeitete Idee wird erneut geprüft.", "success")
+            flash(success, "success")
             return redirect(url_for("ideas.detail", idea_id=idea.id))
-    return render_template("ideas/form.html", form=form, idea=idea, revising=True)
+    return render_template("ideas/form.html", form=form, idea=idea, revising=revising)

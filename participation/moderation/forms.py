@@ -41,6 +41,18 @@ class BlockForm(ReasonForm):
             raise ValidationError("Das Enddatum muss in der Zukunft liegen.")
 
 
+def _corrected_text(max_len: int, rows: int) -> TextAreaField:
+    return TextAreaField(
+        "Text",
+        filters=[strip_filter],
+        validators=[
+            required("Der Text darf nicht leer sein."),
+            length(2, max_len, label="Der Text"),
+        ],
+        render_kw={"rows": rows},
+    )
+
+
 class CorrectionForm(FlaskForm):
     title = StringField(
         "Titel",
@@ -50,15 +62,7 @@ class CorrectionForm(FlaskForm):
             length(3, TITLE_MAX, label="Der Titel"),
         ],
     )
-    body = TextAreaField(
-        "Text",
-        filters=[strip_filter],
-        validators=[
-            required("Der Text darf nicht leer sein."),
-            length(2, BODY_MAX, label="Der Text"),
-        ],
-        render_kw={"rows": 10},
-    )
+    body = _corrected_text(BODY_MAX, rows=10)
     note = StringField(
         "Was wurde geändert?",
         filters=[strip_filter],
@@ -75,15 +79,7 @@ class CorrectionForm(FlaskForm):
 
 class CommentCorrectionForm(CorrectionForm):
     title = None
-    body = TextAreaField(
-        "Text",
-        filters=[strip_filter],
-        validators=[
-            required("Der Text darf nicht leer sein."),
-            length(2, COMMENT_MAX, label="Der Text"),
-        ],
-        render_kw={"rows": 6},
-    )
+    body = _corrected_text(COMMENT_MAX, rows=6)
 
 
 class ReasonTemplateForm(FlaskForm):

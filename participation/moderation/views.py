@@ -9,7 +9,7 @@ from ..extensions import db
 from ..ideas import services as ideas
 from ..ideas.choices import field_choices, municipality_choices
 from ..ideas.listing import get_idea_with_details
-from ..ideas.models import COMMENT_STATE_LABELS, Comment, CommentState, IdeaState
+from ..ideas.models import COMMENT_STATE_LABELS, Comment, CommentState, Idea, IdeaState
 from ..ratelimits import write_limit
 from . import decisions, log, permissions, reasons
 from .forms import BlockForm, CommentCorrectionForm, CorrectionForm, ReasonForm, ReasonTemplateForm
@@ -56,12 +56,12 @@ def _idea_in_scope(idea_id: int):
     return idea
 
 
-def _comment_in_scope(comment_id: int) -> Comment:
+def _comment_in_scope(comment_id: int) -> tuple[Comment, Idea]:
+    """The comment and its idea, if the idea lies in the moderator's scope."""
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         abort(404)
-    _idea_in_scope(comment.idea_id)
-    return comment
+    return comment, _idea_in_scope(comment.idea_id)
 
 
 def _attach_error(form, error) -> None:
@@ -196,14 +196,14 @@ def dismiss_idea_reports(idea_id: int):
 @bp.post("/comments/<int:comment_id>/approve")
 @write_limit("MODERATION_RATE_LIMIT")
 def approve_comment(comment_id: int):
-    comment = _comment_in_scope(comment_id)
+    comment, _idea = _comment_in_scope(comment_id)
     return _decide_comment(comment, "approve", "Der Kommentar ist freigegeben.")
 
 
 @bp.post("/comments/<int:comment_id>/restore")
 @write_limit("MODERATION_RATE_LIMIT")
 def restore_comment(comment_id: int):
-    comment = _comment_in_scope(comment_id)
+    comment, _idea = _comment_in_scope(comment_id)
     return _decide_comment(comment, "restore", "Der Kommentar ist wieder sichtbar.")
 
 
@@ -220,7 +220,7 @@ def _decide_comment(comment: Comment, action: str, message: str):
 @bp.route("/comments/<int:comment_id>/<any(reject, hide):decision>", methods=["GET", "POST"])
 @write_limit("MODERATION_RATE_LIMIT")
 def decide_comment_with_reason(comment_id: int, decision: str):
-    comment = _comment_in_scope(comment_id)
+    comment, idea = _comment_in_scope(comment_id)
     form = _reason_form(ReasonKind.REJECT if decision == "reject" else ReasonKind.HIDE)
     label = "Ablehnen" if decision == "reject" else "Ausblenden"
     if form.validate_on_submit():
@@ -235,7 +235,6 @@ def decide_comment_with_reason(comment_id: int, decision: str):
                 "success",
             )
             return redirect(url_for("moderation.queue"))
-    idea = _idea_in_scope(comment.idea_id)
     return render_template(
         "moderation/reason.html", form=form, idea=idea, comment=comment, label=label
     )
@@ -244,7 +243,7 @@ def decide_comment_with_reason(comment_id: int, decision: str):
 @bp.route("/comments/<int:comment_id>/correct", methods=["GET", "POST"])
 @write_limit("MODERATION_RATE_LIMIT")
 def correct_comment(comment_id: int):
-    comment = _comment_in_scope(comment_id)
+    comment, idea = _comment_in_scope(comment_id)
     form = CommentCorrectionForm(obj=comment if request.method == "GET" else None)
     if request.method == "GET":
         form.note.data = ""
@@ -256,14 +255,13 @@ def correct_comment(comment_id: int):
         else:
             flash("Die Korrektur ist gespeichert und protokolliert.", "success")
             return redirect(url_for("moderation.idea", idea_id=comment.idea_id))
-    idea = _idea_in_scope(comment.idea_id)
     return render_template("moderation/correct.html", form=form, idea=idea, comment=comment)
 
 
 @bp.post("/comments/<int:comment_id>/dismiss")
 @write_limit("MODERATION_RATE_LIMIT")
 def dismiss_comment_reports(comment_id: int):
-    comment = _comment_in_scope(comment_id)
+    comment, _idea = _comment_in_scope(comment_id)
     closed = decisions.dismiss_reports(current_user, comment=comment)
     still = "ausgeblendet" if comment.state == CommentState.HIDDEN else "sichtbar"
     flash(f"{closed} Meldung(en) geschlossen. Der Kommentar bleibt {still}.", "success")
