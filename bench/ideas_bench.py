@@ -1,4 +1,4 @@
-"""Server time and SQL queries of the idea pages with a large demo set.
+"""Server time and SQL queries of the idea, roadmap and pipeline pages with a large demo set.
 
     .venv/bin/python bench/ideas_bench.py --ideas 10000
     .venv/bin/python bench/ideas_bench.py --ideas 10000 \\
@@ -6,8 +6,9 @@
 
 Builds a fresh database (a temporary SQLite file, or the given PostgreSQL
 database, which is emptied), runs the migrations, seeds the district data,
-generates demo content, then requests each page through the WSGI app
-(no network) and reports the median and 95th percentile of the server time and
+generates demo content with `flask demo` (ideas, ratings, projects), then
+requests each page through the WSGI app (no network; pipeline pages as the demo
+project-team member) and reports the median and 95th percentile of the server time and
 the number of SQL statements per request.
 """
 
@@ -25,9 +26,10 @@ from sqlalchemy import event, func, select, text
 
 from config import database_url
 from participation import create_app
-from participation.demo.generate import generate
+from participation.demo.generate import DEMO_PASSWORD
 from participation.extensions import db
 from participation.ideas.models import Idea, IdeaState
+from participation.pipeline.models import Project
 from participation.strategy.services import seed_district
 from participation.templating import load_district_data
 
@@ -40,6 +42,14 @@ PAGES = [
     "/ideas?field=mobilitaet&municipality=rheine",
     "/ideas?page=50",
 ]
+TEAM_PAGES = [
+    "/pipeline",
+    "/pipeline?taken=published&rated=yes&min_supports=10&sort=rating",
+    "/pipeline/matrix",
+    "/pipeline/stats",
+    "/pipeline/projects",
+    "/pipeline/projects/<id>/edit",
+]
 
 
 def build(app, ideas: int, users: int) -> None:
@@ -50,8 +60,12 @@ def build(app, ideas: int, users: int) -> None:
         upgrade()
         seed_district(load_district_data(app.config["DISTRICT_DATA"]))
         started = time.perf_counter()
-        generate(ideas, users)
         db.session.commit()
+    result = app.test_cli_runner().invoke(
+        args=["demo", "--ideas", str(ideas), "--users", str(users)]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))
             db.session.commit()
@@ -67,8 +81,16 @@ def _has_ideas(app, wanted: int) -> bool:
             return False
 
 
-def measure(app, path: str, repeat: int) -> tuple[list[float], int, int]:
+def team_client(app):
     client = app.test_client()
+    response = client.post(
+        "/login", data={"email": "projektteam@demo.example.org", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302, "demo team login failed"
+    return client
+
+
+def measure(client, app, path: str, repeat: int) -> tuple[list[float], int, int]:
     counter = {"n": 0}
 
     def count(*_args):
@@ -104,7 +126,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite'}"
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url(url), RATELIMIT_ENABLED=False)
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=database_url(url),
+        RATELIMIT_ENABLED=False,
+        WTF_CSRF_ENABLED=False,
+    )
     if not (args.reuse and _has_ideas(app, args.ideas)):
         build(app, args.ideas, args.users)
     with app.app_context():
@@ -113,12 +140,18 @@ def main() -> None:
             .where(Idea.state == IdeaState.PUBLISHED)
             .order_by(Idea.comment_count.desc())
         )
+        project_id = db.session.scalar(select(func.max(Project.id)))
     print(f"database: {url.split(':')[0]}, repeat {args.repeat}")
     print(f"{'page':48} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'bytes':>8}")
-    for path in [*PAGES, f"/ideas/{idea_id}"]:
-        timings, queries, size = measure(app, path, args.repeat)
-        p95 = statistics.quantiles(timings, n=20)[-1]
-        print(f"{path:48} {statistics.median(timings):10.1f} {p95:8.1f} {queries:8d} {size:8d}")
+    public = [*PAGES, f"/ideas/{idea_id}", "/roadmap", f"/projects/{project_id}"]
+    internal = [p.replace("<id>", str(project_id)) for p in TEAM_PAGES]
+    anonymous = app.test_client()
+    for client, paths in ((anonymous, public), (team_client(app), internal)):
+        for path in paths:
+            timings, queries, size = measure(client, app, path, args.repeat)
+            p95 = statistics.quantiles(timings, n=20)[-1]
+            median = statistics.median(timings)
+            print(f"{path:48} {median:10.1f} {p95:8.1f} {queries:8d} {size:8d}")
 
 
 if __name__ == "__main__":

@@ -107,6 +107,9 @@ def _register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .ideas.views import bp as ideas_bp
     from .moderation.views import bp as moderation_bp
+    from .pipeline.chart_views import bp as pipeline_charts_bp
+    from .pipeline.export_views import bp as pipeline_exports_bp
+    from .pipeline.public_views import bp as roadmap_bp
     from .pipeline.views import bp as pipeline_bp
     from .strategy.views import bp as strategy_bp
 
@@ -115,6 +118,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ideas_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(pipeline_bp)
+    app.register_blueprint(pipeline_charts_bp)
+    app.register_blueprint(pipeline_exports_bp)
+    app.register_blueprint(roadmap_bp)
     app.register_blueprint(health_bp)
 
 

@@ -18,6 +18,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(recount_command)
+    app.cli.add_command(export_command)
 
 
 @click.command("seed")
@@ -115,7 +116,7 @@ DEMO_ACCOUNTS = [
 def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     """Fill the database with believable demo content (with a progress bar)."""
     from .demo.generate import DEMO_PASSWORD, generate
-    from .demo.pipeline import write_ratings
+    from .demo.pipeline import projects_to_create, write_projects, write_ratings
     from .ideas.models import Idea
 
     if if_empty and db.session.scalar(db.select(Idea.id).limit(1)) is not None:
@@ -125,10 +126,16 @@ def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     with click.progressbar(length=ideas, label="Ideen erzeugen", show_pos=True) as bar:
         report = generate(ideas, max(users, 1), seed=seed, progress=bar.update)
     ratings = write_ratings(seed)
+    with click.progressbar(length=projects_to_create(), label="Projekte planen") as bar:
+        planned = write_projects(seed, progress=bar.update)
     db.session.commit()
     click.echo(
         f"{report.users} Personen, {report.ideas} Ideen, {report.supports} Unterstützungen, "
         f"{report.comments} Kommentare, {ratings} Bewertungen erzeugt."
+    )
+    click.echo(
+        f"{planned.projects} Projekte ({planned.leads} Leitprojekte), {planned.adopted} Ideen "
+        f"in Projekte übernommen, {planned.declined} nicht weiterverfolgt."
     )
     click.echo(
         f"Demo-Konten (Passwort „{DEMO_PASSWORD}“): " + ", ".join(a[0] for a in DEMO_ACCOUNTS)
@@ -176,3 +183,42 @@ def recount_command(check: bool) -> None:
     click.echo(f"{len(drifts)} Abweichungen {verb}.")
     if check and drifts:
         sys.exit(1)
+
+
+EXPORT_LABELS = {"ideas": ("Idee", "Ideen"), "projects": ("Projekt", "Projekte")}
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice(list(EXPORT_LABELS)))
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv", "json"]), default="xlsx", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Zieldatei (sonst z. B. ideen-2026-11-26.xlsx im aktuellen Ordner)",
+)
+def export_command(kind: str, fmt: str, output: str | None) -> None:
+    """Export ideas (with ratings) or projects (with their whole plan); internal data."""
+    import os
+
+    from .pipeline import exports
+
+    export = exports.load(kind)
+    path = output or exports.filename(kind, fmt)
+    one, many = EXPORT_LABELS[kind]
+    partial = f"{path}.part"  # a failed run leaves no half-written file under the real name
+    try:
+        with (
+            open(partial, "wb") as stream,
+            click.progressbar(length=export.count, label=f"{many} schreiben", show_pos=True) as bar,
+        ):
+            exports.write(export, fmt, stream, progress=bar.update)
+    except BaseException:
+        if os.path.exists(partial):
+            os.remove(partial)
+        raise
+    os.replace(partial, path)
+    size = os.path.getsize(path) / 1024
+    label = one if export.count == 1 else many
+    click.echo(f"{export.count} {label} nach {path} geschrieben ({size:.0f} KB).")

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime
 
@@ -46,8 +47,24 @@ def format_moment(value: datetime | None) -> str:
     return format_datetime(value, "d. MMMM y, HH:mm")
 
 
+def format_euro(value) -> str:
+    """1250000 -> "1.250.000,00 €" (German grouping and decimal comma)."""
+    if value is None:
+        return ""
+    return format_currency(value, "EUR", locale="de_DE")
+
+
+def format_number(value, places: int = 1) -> str:
+    """1.5 -> "1,5"; for figures like means and staff need."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0." + "0" * places, locale="de_DE")
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["euro"] = format_euro
+    app.jinja_env.filters["number_de"] = format_number
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["excerpt"] = excerpt

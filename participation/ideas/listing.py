@@ -20,7 +20,9 @@ SORTS = {
 }
 DEFAULT_SORT = "newest"
 LISTABLE_STATES = {
-    IdeaState.PUBLISHED: "Veröffentlicht",
+    IdeaState.PUBLISHED: "Offen",
+    IdeaState.ADOPTED: "In ein Projekt eingeflossen",
+    IdeaState.DECLINED: "Nicht weiterverfolgt",
 }
 PER_PAGE = 20
 MAX_PAGE = 10_000

@@ -19,9 +19,13 @@ class IdeaState(StrEnum):
     REJECTED = "rejected"
     HIDDEN = "hidden"
     WITHDRAWN = "withdrawn"
+    ADOPTED = "adopted"  # taken into one or more projects by the project team
+    DECLINED = "declined"  # "nicht weiterverfolgt", with a public reason
 
 
-PUBLIC_STATES = frozenset({IdeaState.PUBLISHED})
+PUBLIC_STATES = frozenset({IdeaState.PUBLISHED, IdeaState.ADOPTED, IdeaState.DECLINED})
+# Published ideas the team can still take into a project, answer, rate and hide.
+OPEN_STATES = PUBLIC_STATES
 
 
 class Idea(db.Model):
@@ -56,6 +60,8 @@ class Idea(db.Model):
     decided_at: Mapped[datetime | None]
     # The short public label of a moderation reason ("Werbung"); the full text goes to the author.
     reason_category: Mapped[str | None] = mapped_column(String(120))
+    # The project team's public answer when it does not pursue the idea.
+    team_answer: Mapped[str | None] = mapped_column(Text)
 
     field: Mapped[FieldOfAction] = relationship(lazy="raise")
     municipality: Mapped[Municipality] = relationship(lazy="raise")
@@ -67,11 +73,11 @@ class Idea(db.Model):
 
     @property
     def is_open_for_support(self) -> bool:
-        return self.state == IdeaState.PUBLISHED
+        return self.state in (IdeaState.PUBLISHED, IdeaState.ADOPTED)
 
     @property
     def is_open_for_comments(self) -> bool:
-        return self.state == IdeaState.PUBLISHED
+        return self.state in (IdeaState.PUBLISHED, IdeaState.ADOPTED)
 
 
 class Support(db.Model):
@@ -142,6 +148,8 @@ STATE_LABELS = {
     IdeaState.REJECTED: "Nicht freigegeben",
     IdeaState.HIDDEN: "Ausgeblendet",
     IdeaState.WITHDRAWN: "Zurückgezogen",
+    IdeaState.ADOPTED: "In ein Projekt eingeflossen",
+    IdeaState.DECLINED: "Nicht weiterverfolgt",
 }
 STATE_EXPLANATIONS = {
     IdeaState.PENDING: (
@@ -155,6 +163,13 @@ STATE_EXPLANATIONS = {
     IdeaState.REJECTED: "Die Moderation hat die Idee nicht freigegeben.",
     IdeaState.HIDDEN: "Die Moderation hat die Idee ausgeblendet.",
     IdeaState.WITHDRAWN: "Die Idee wurde von ihrer Verfasserin oder ihrem Verfasser zurückgezogen.",
+    IdeaState.ADOPTED: (
+        "Das Projektteam hat die Idee in ein Projekt der Roadmap übernommen. "
+        "Sie können weiter unterstützen, kommentieren und den Fortschritt verfolgen."
+    ),
+    IdeaState.DECLINED: (
+        "Das Projektteam verfolgt die Idee nicht weiter. Die Begründung steht auf dieser Seite."
+    ),
 }
 
 COMMENT_STATE_LABELS = {

@@ -15,6 +15,8 @@ STATE_LABELS = {
     "rejected": "abgelehnt",
     "hidden": "ausgeblendet",
     "withdrawn": "zurückgezogen",
+    "adopted": "in ein Projekt übernommen",
+    "declined": "nicht weiterverfolgt",
 }
 
 

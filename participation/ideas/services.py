@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..extensions import db
 from ..moderation import audit
 from ..moderation.permissions import can_moderate_municipality
+from ..pipeline.permissions import can_plan_projects
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from . import notify, permissions
@@ -39,7 +40,7 @@ class NotAllowed(IdeaError):
 @dataclass(frozen=True)
 class Transition:
     action: str
-    by: str  # "author" or "moderator"
+    by: str  # "author", "moderator" or "team" (the project team, pipeline)
     needs_reason: bool = False
 
 
@@ -51,6 +52,13 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (IdeaState.PUBLISHED, IdeaState.HIDDEN): Transition("hide", "moderator", needs_reason=True),
     (IdeaState.HIDDEN, IdeaState.PUBLISHED): Transition("restore", "moderator"),
     (IdeaState.REJECTED, IdeaState.PENDING): Transition("resubmit", "author"),
+    (IdeaState.PUBLISHED, IdeaState.ADOPTED): Transition("adopt", "team"),
+    (IdeaState.DECLINED, IdeaState.ADOPTED): Transition("adopt", "team"),
+    (IdeaState.PUBLISHED, IdeaState.DECLINED): Transition("decline", "team", needs_reason=True),
+    (IdeaState.ADOPTED, IdeaState.HIDDEN): Transition("hide", "moderator", needs_reason=True),
+    (IdeaState.DECLINED, IdeaState.HIDDEN): Transition("hide", "moderator", needs_reason=True),
+    (IdeaState.HIDDEN, IdeaState.ADOPTED): Transition("restore", "moderator"),
+    (IdeaState.HIDDEN, IdeaState.DECLINED): Transition("restore", "moderator"),
 }
 
 
@@ -65,6 +73,8 @@ class IdeaData:
 def _may_act(actor, idea: Idea, transition: Transition) -> bool:
     if transition.by == "author":
         return actor is not None and actor.id == idea.author_id
+    if transition.by == "team":
+        return can_plan_projects(actor)
     return can_moderate_municipality(actor, idea.municipality_id)
 
 
@@ -77,13 +87,15 @@ def change_state(
     action: str | None = None,
     system: bool = False,
     author_told: bool = False,
+    everyone_told: bool = False,
 ) -> Idea:
     """The one way an idea changes state: checked, logged and announced.
 
     `action` pins the transition a named service stands for, so that e.g.
     `restore_idea` cannot publish a pending idea that no moderator has read.
     `system` marks an automatic change (auto-hide after reports) without an actor;
-    `author_told` when the caller mails the author itself (moderation decisions).
+    `author_told` when the caller mails the author itself (moderation decisions),
+    `everyone_told` when it also mails the followers (the pipeline's answers).
     """
     transition = TRANSITIONS.get((idea.state, target))
     if transition is None or (action is not None and transition.action != action):
@@ -104,7 +116,8 @@ def change_state(
         actor, f"idea.{transition.action}", idea, before=before, after=target, reason=reason
     )
     db.session.flush()
-    notify.state_changed(idea, before, actor, author_told=author_told)
+    if not everyone_told:
+        notify.state_changed(idea, before, actor, author_told=author_told)
     who = actor.id if actor is not None else "System"
     current_app.logger.info("Idee %s: %s -> %s durch %s", idea.id, before, target, who)
     return idea
@@ -122,8 +135,14 @@ def hide_idea(moderator, idea: Idea, reason: str) -> Idea:
     return change_state(moderator, idea, IdeaState.HIDDEN, reason, action="hide")
 
 
+def restore_target(idea: Idea) -> str:
+    """A hidden idea returns to where it was before it was hidden."""
+    before = audit.state_before_last(idea, "idea.hide")
+    return before if (IdeaState.HIDDEN, before) in TRANSITIONS else IdeaState.PUBLISHED
+
+
 def restore_idea(moderator, idea: Idea) -> Idea:
-    return change_state(moderator, idea, IdeaState.PUBLISHED, action="restore")
+    return change_state(moderator, idea, restore_target(idea), action="restore")
 
 
 def withdraw_idea(author, idea: Idea) -> Idea:

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
 from ..moderation.services import file_report
+from ..pipeline.roadmap import idea_path
 from ..ratelimits import write_limit
 from . import listing, notify, permissions, services
 from .choices import field_choices, municipality_choices
@@ -22,10 +23,15 @@ from .threads import comment_thread
 bp = Blueprint("ideas", __name__)
 
 
+@bp.record_once
+def register_globals(state) -> None:
+    """Globals, not context: imported macros (the idea card) see them too."""
+    state.app.jinja_env.globals["state_labels"] = STATE_LABELS
+
+
 @bp.app_context_processor
 def idea_helpers() -> dict:
     return {
-        "state_labels": STATE_LABELS,
         "state_explanations": STATE_EXPLANATIONS,
         "can_revise_idea": can_revise_idea,
         **{name: getattr(permissions, name) for name in permissions.__all__},
@@ -128,13 +134,18 @@ def detail(idea_id: int):
     idea = _load_idea(idea_id)
     if not permissions.can_see_idea_content(current_user, idea):
         return render_template("ideas/hidden.html", idea=idea)
+    return _detail_page(idea, CommentForm())
+
+
+def _detail_page(idea: Idea, comment_form: CommentForm) -> str:
     return render_template(
         "ideas/detail.html",
         idea=idea,
         thread=comment_thread(idea, current_user),
         supported=services.has_supported(current_user, idea),
         following=services.is_following(current_user, idea),
-        comment_form=CommentForm(),
+        comment_form=comment_form,
+        path=idea_path(idea),
     )
 
 
@@ -215,14 +226,7 @@ def comment(idea_id: int):
         return redirect(
             url_for("ideas.detail", idea_id=idea.id, _anchor=f"kommentar-{new_comment.id}")
         )
-    return render_template(
-        "ideas/detail.html",
-        idea=idea,
-        thread=comment_thread(idea, current_user),
-        supported=services.has_supported(current_user, idea),
-        following=services.is_following(current_user, idea),
-        comment_form=form,
-    ), 422
+    return _detail_page(idea, form), 422
 
 
 def _reply_parent(raw_id: str | None, idea: Idea) -> Comment | None:

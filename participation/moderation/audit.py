@@ -2,6 +2,8 @@
 
 import json
 
+from sqlalchemy import select
+
 from ..extensions import db
 from .models import AuditEntry
 
@@ -25,3 +27,18 @@ def record(actor, action: str, obj, *, before=None, after=None, reason: str | No
     )
     db.session.add(entry)
     return entry
+
+
+def state_before_last(obj, action: str) -> str | None:
+    """The `before` of the latest `action` on `obj`, e.g. where a hidden idea came from."""
+    query = (
+        select(AuditEntry.before)
+        .where(
+            AuditEntry.object_type == obj.__tablename__,
+            AuditEntry.object_id == obj.id,
+            AuditEntry.action == action,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)

@@ -99,7 +99,7 @@ def hide_idea(moderator, idea: Idea, reason: str, category: str | None = None) -
 
 
 def restore_idea(moderator, idea: Idea) -> Idea:
-    return _decide_idea(moderator, idea, "restore", IdeaState.PUBLISHED)
+    return _decide_idea(moderator, idea, "restore", ideas.restore_target(idea))
 
 
 def correct_idea(moderator, idea: Idea, title: str, body: str, note: str) -> Idea:
@@ -217,7 +217,7 @@ def auto_hide_if_reported(idea=None, comment=None) -> bool:
     if comment is not None and comment.state == CommentState.PUBLISHED:
         comment_states.change_comment_state(None, comment, CommentState.HIDDEN, reason)
         return True
-    if idea is not None and idea.state == IdeaState.PUBLISHED:
+    if idea is not None and idea.is_public:
         ideas.change_state(None, idea, IdeaState.HIDDEN, reason, action="hide", system=True)
         return True
     return False

@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "idea.restore": "Idee wieder sichtbar",
     "idea.withdraw": "Idee zurückgezogen",
     "idea.correct": "Idee korrigiert (Moderation)",
+    "idea.adopt": "Idee in Projekt übernommen",
+    "idea.decline": "Idee nicht weiterverfolgt",
     "comment.create": "Kommentar geschrieben",
     "comment.edit": "Kommentar bearbeitet",
     "comment.delete": "Kommentar gelöscht",
@@ -37,6 +39,16 @@ ACTION_LABELS = {
     "user.unblock": "Konto entsperrt",
     "reason.create": "Begründungsvorlage angelegt",
     "reason.update": "Begründungsvorlage geändert",
+    "project.create": "Projekt angelegt",
+    "project.plan": "Projektplan geändert",
+    "project.take_idea": "Idee in Projekt aufgenommen",
+    "project.funding": "Finanzierung eingetragen",
+    "project.funding_removed": "Finanzierung entfernt",
+    "project.milestone": "Meilenstein eingetragen",
+    "project.milestone_done": "Meilenstein erledigt",
+    "project.milestone_open": "Meilenstein wieder offen",
+    "project.milestone_removed": "Meilenstein entfernt",
+    "project.update": "Neuigkeit veröffentlicht",
 }
 OBJECT_LABELS = {
     "ideas": "Idee",
@@ -44,6 +56,7 @@ OBJECT_LABELS = {
     "users": "Konto",
     "reports": "Meldung",
     "reason_templates": "Vorlage",
+    "projects": "Projekt",
 }
 PER_PAGE = 50
 
@@ -74,7 +87,7 @@ class LogFilter:
             action=action if action in ACTION_LABELS else None,
             actor=(args.get("actor") or "").strip()[:100],
             object_type=args.get("object_type")
-            if args.get("object_type") in ("ideas", "comments", "users", "reports")
+            if args.get("object_type") in ("ideas", "comments", "users", "reports", "projects")
             else None,
             object_id=int(object_id) if object_id.isdigit() else None,
             day=day,

@@ -15,8 +15,15 @@ from .permissions import PIPELINE_ROLES
 
 SORTS = {
     "supported": "Meiste Unterstützung",
+    "rating": "Beste Bewertung",
     "relevance": "Höchste Relevanz",
     "unrated": "Wenigste Bewertungen",
+}
+RATED_CHOICES = {"yes": "Bewertet", "no": "Noch nicht bewertet"}
+TAKEN_CHOICES = {
+    IdeaState.PUBLISHED: "Offen",
+    IdeaState.ADOPTED: "In ein Projekt eingeflossen",
+    IdeaState.DECLINED: "Nicht weiterverfolgt",
 }
 PER_PAGE = 30
 
@@ -26,22 +33,35 @@ class OverviewFilter:
     field: str | None = None
     municipality: str | None = None
     only_unrated_by_me: bool = False
+    min_supports: int = 0
+    rated: str | None = None
+    taken: str | None = None
     sort: str = "supported"
     page: int = 1
 
     @classmethod
     def from_args(cls, args) -> "OverviewFilter":
         sort = args.get("sort", "supported")
-        try:
-            page = max(int(args.get("page", 1)), 1)
-        except ValueError:
-            page = 1
         return cls(
             field=args.get("field") or None,
             municipality=args.get("municipality") or None,
             only_unrated_by_me=args.get("unrated") == "1",
+            min_supports=min(_whole_number(args.get("min_supports"), 0), 10**9),
+            rated=args.get("rated") if args.get("rated") in RATED_CHOICES else None,
+            taken=args.get("taken") if args.get("taken") in TAKEN_CHOICES else None,
             sort=sort if sort in SORTS else "supported",
-            page=page,
+            page=max(_whole_number(args.get("page"), 1), 1),
+        )
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(
+            self.field
+            or self.municipality
+            or self.only_unrated_by_me
+            or self.min_supports
+            or self.rated
+            or self.taken
         )
 
     def as_args(self, **changes) -> dict:
@@ -49,10 +69,20 @@ class OverviewFilter:
             "field": self.field,
             "municipality": self.municipality,
             "unrated": "1" if self.only_unrated_by_me else None,
+            "min_supports": self.min_supports or None,
+            "rated": self.rated,
+            "taken": self.taken,
             "sort": self.sort if self.sort != "supported" else None,
             "page": self.page,
         } | changes
         return {k: v for k, v in values.items() if v not in (None, "", 1)}
+
+
+def _whole_number(value, default: int) -> int:
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return default
 
 
 @dataclass
@@ -108,17 +138,28 @@ def rating_overview(user, filters: OverviewFilter) -> Overview:
         .subquery()
     )
     mine = exists().where(Assessment.idea_id == Idea.id, Assessment.rater_id == user.id)
+    states = [filters.taken] if filters.taken else list(TAKEN_CHOICES)
     query = in_field_and_place(
-        select(Idea).where(Idea.state == IdeaState.PUBLISHED), filters.field, filters.municipality
+        select(Idea).where(Idea.state.in_(states)), filters.field, filters.municipality
     )
     if filters.only_unrated_by_me:
         query = query.where(~mine)
+    if filters.min_supports:
+        query = query.where(Idea.support_count >= filters.min_supports)
+    if filters.rated:
+        rated = exists().where(Assessment.idea_id == Idea.id)
+        query = query.where(rated if filters.rated == "yes" else ~rated)
     total = db.session.scalar(
         query.with_only_columns(func.count()).select_from(Idea).order_by(None)
     )
     raters = func.coalesce(figures.c.raters, 0)
     order = {
         "supported": (Idea.support_count.desc(), Idea.id.desc()),
+        "rating": (
+            func.coalesce(figures.c.relevance + figures.c.feasibility, 0).desc(),
+            Idea.support_count.desc(),
+            Idea.id.desc(),
+        ),
         "relevance": (
             func.coalesce(figures.c.relevance, 0).desc(),
             Idea.support_count.desc(),

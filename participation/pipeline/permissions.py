@@ -3,6 +3,7 @@
 from ..accounts.models import Role
 
 PIPELINE_ROLES = frozenset({Role.COMMITTEE, Role.TEAM})
+PLANNING_ROLES = frozenset({Role.TEAM})
 
 
 def _roles(user) -> set[str]:
@@ -18,3 +19,9 @@ def can_view_pipeline(user) -> bool:
 
 def can_rate_ideas(user) -> bool:
     return can_view_pipeline(user)
+
+
+def can_plan_projects(user) -> bool:
+    """Only the project team takes ideas, answers them and plans projects;
+    the committee rates and reads."""
+    return bool(_roles(user) & PLANNING_ROLES)

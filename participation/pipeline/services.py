@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..ideas.models import Idea, IdeaState
+from ..ideas.models import PUBLIC_STATES, Idea
 from ..timeutil import utcnow
 from .models import SCALE, Assessment
 from .permissions import can_rate_ideas
@@ -25,7 +25,7 @@ def rate_idea(rater, idea: Idea, relevance: int, feasibility: int, note: str = "
     """Save (or change) one member's rating; each member rates an idea once."""
     if not can_rate_ideas(rater):
         raise PipelineError("Nur Lenkungsausschuss und Projektteam bewerten Ideen.")
-    if idea.state != IdeaState.PUBLISHED:
+    if idea.state not in PUBLIC_STATES:
         raise PipelineError("Bewertet werden nur veröffentlichte Ideen.")
     for field, value in (("relevance", relevance), ("feasibility", feasibility)):
         if value not in SCALE:

@@ -57,3 +57,64 @@ def seed_reason_templates() -> None:
 
     seed(load_district_data(current_app.config["DISTRICT_DATA"]))
     db.session.commit()
+
+
+# Project pipeline (tests/browser/test_pipeline_*.py) ------------------------------------
+
+LAPTOP = {
+    "viewport": {"width": 1280, "height": 800},
+    "device_scale_factor": 1,
+    "is_mobile": False,
+    "has_touch": False,
+}
+
+
+def open_laptop(new_phone):
+    """A page on a laptop-sized screen (1280×800, mouse and keyboard), watched like a phone."""
+    return new_phone(**LAPTOP)
+
+
+def rate_with_keyboard(page, relevance: int, feasibility: int, note: str = "") -> None:
+    """Fill the rating form with the keyboard only: Space and arrow keys in each radio
+    group, Tab from group to group, Enter on the button."""
+    page.get_by_role("group", name="Relevanz").get_by_role("radio").first.focus()
+    for value in (relevance, feasibility):
+        page.keyboard.press("Space")  # checks "1"; each arrow key moves one step up
+        for _ in range(value - 1):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")  # into the next group (at its first radio), or the note
+    if note:
+        page.keyboard.type(note)
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Bewertung speichern", focused(page)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def page_width(page) -> int:
+    return page.evaluate("document.scrollingElement.scrollWidth")
+
+
+def assert_fits_phone(page, width: int = 390) -> None:
+    """WCAG 1.4.10: the page itself never scrolls sideways; wide tables scroll in a region."""
+    assert page_width(page) <= width, f"{page.url} ist {page_width(page)} px breit"
+
+
+def tab_to(page, locator, limit: int = 150) -> int:
+    """Press Tab (from wherever focus is) until `locator` has focus; the number of presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            return presses
+    raise AssertionError(f"{locator} ist mit Tab nicht erreichbar ({limit} Tabs)")
+
+
+def has_visible_focus(locator) -> bool:
+    """Keyboard focus is drawn: an outline or ring, not `outline: none`."""
+    return locator.evaluate(
+        """el => {
+          const style = getComputedStyle(el);
+          const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+          return el.matches(':focus-visible') && (outline || style.boxShadow !== 'none');
+        }"""
+    )
