@@ -5,10 +5,10 @@
     .venv/bin/python bench/export_bench.py --database-url \\
         postgresql://postgres@127.0.0.1:5432/zst_bench --formats xlsx,csv,json
 
-Builds a fresh database as bench/ideas_bench.py does (migrations, district data, the demo
-generator), adds pipeline members, demo ratings and demo projects, then exports in
-process: through the test client as a logged-in team member (the whole request: queries,
-writing the file, the response) and through the `flask export` command. Reports the
+Builds a fresh database as bench/ideas_bench.py does (migrations, district data and
+`flask demo`, which includes ratings and projects), then exports in process: through
+the test client as the demo's project-team member (the whole request: queries, writing
+the file, the response) and through the `flask export` command. Reports the
 median of --repeat runs, every run, the file size and the SQL statements per export.
 """
 
@@ -28,85 +28,13 @@ from sqlalchemy import event, func, select
 
 from config import database_url
 from participation import create_app
-from participation.accounts.models import Role
-from participation.accounts.services import create_staff_user
+from participation.demo.generate import DEMO_PASSWORD
 from participation.extensions import db
-from participation.ideas.models import PUBLIC_STATES, Idea, IdeaState
+from participation.ideas.models import PUBLIC_STATES, Idea
 from participation.pipeline.models import Project
 
-TEAM_EMAIL = "bench-team@example.org"
-PASSWORD = "bench-passwort-lang"  # noqa: S105 - a throwaway local benchmark account
-MEMBERS = [(TEAM_EMAIL, Role.TEAM)] + [
-    (f"bench-committee-{n}@example.org", Role.COMMITTEE) for n in range(1, 6)
-]
+TEAM_EMAIL = "projektteam@demo.example.org"  # the demo's project-team account
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def add_pipeline_data(app, seed: int = 7) -> None:
-    """Members who rate, their ratings, and projects (the demo's own, if it has them)."""
-    from participation.demo.pipeline import write_ratings
-
-    with app.app_context():
-        for email, role in MEMBERS:
-            create_staff_user(email, PASSWORD, role, None)
-        started = time.perf_counter()
-        ratings = write_ratings(seed)
-        made = _demo_projects(seed)
-        db.session.commit()
-        print(
-            f"pipeline data: {ratings} ratings, {made} projects "
-            f"in {time.perf_counter() - started:.1f} s"
-        )
-
-
-def _demo_projects(seed: int) -> int:
-    from participation.demo import pipeline
-
-    if db.session.scalar(select(func.count(Project.id))):
-        return 0
-    if hasattr(pipeline, "write_projects"):
-        return pipeline.write_projects(seed).projects
-    return _service_projects(40)
-
-
-def _service_projects(count: int) -> int:
-    """Fallback while the demo has no projects: plans made through the services."""
-    from datetime import date
-    from decimal import Decimal
-
-    from participation.accounts.services import find_user_by_email
-    from participation.pipeline import projects
-    from participation.strategy.models import FieldOfAction, Municipality
-
-    team = find_user_by_email(TEAM_EMAIL)
-    fields = db.session.scalars(select(FieldOfAction.id)).all()
-    places = db.session.scalars(select(Municipality.id)).all()
-    ideas = db.session.scalars(
-        select(Idea)
-        .where(Idea.state == IdeaState.PUBLISHED)
-        .order_by(Idea.support_count.desc())
-        .limit(count * 3)
-    ).all()
-    for n in range(count):
-        plan = projects.ProjectPlan(
-            title=f"Projekt {n + 1}: Mobilstationen und Bänke",
-            summary="Zusammengeführt aus gut unterstützten Ideen.",
-            kind="lead" if n % 4 == 0 else "potential",
-            status="active",
-            progress=n * 2 % 100,
-            starts_on=date(2026, 1 + n % 12, 1),
-            budget=Decimal(50_000 + 10_000 * n),
-            staff_fte=Decimal("0.5"),
-            internal_notes="Förderung prüfen.",
-            field_ids=[fields[n % len(fields)]],
-            municipality_ids=[places[n % len(places)]],
-        )
-        project = projects.create_project(team, plan, list(ideas[3 * n : 3 * n + 3]))
-        projects.add_funding(team, project, "LEADER", Decimal("25000.00"), "approved")
-        projects.add_funding(team, project, "Landesmittel", Decimal("40000.00"), "applied")
-        projects.add_milestone(team, project, "Konzept", date(2026, 6, 30))
-        projects.publish_update(team, project, "Start", "Das Projekt beginnt.")
-    return count
 
 
 def _has_data(app, wanted: int) -> bool:
@@ -124,7 +52,7 @@ def logged_in_client(app):
     page = client.get("/login").get_data(as_text=True)
     token = CSRF.search(page).group(1)
     response = client.post(
-        "/login", data={"csrf_token": token, "email": TEAM_EMAIL, "password": PASSWORD}
+        "/login", data={"csrf_token": token, "email": TEAM_EMAIL, "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302, "login failed"
     return client
@@ -205,7 +133,6 @@ def main() -> None:
     app.logger.setLevel(logging.WARNING)  # no "Export ..." line per run
     if not (args.reuse and _has_data(app, args.ideas)):
         build(app, args.ideas, args.users)
-        add_pipeline_data(app)
     with app.app_context():
         public = db.session.scalar(
             select(func.count(Idea.id)).where(Idea.state.in_(list(PUBLIC_STATES)))

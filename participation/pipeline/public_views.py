@@ -67,11 +67,14 @@ def change_follow(project_id: int, add: bool):
     return redirect(url_for("roadmap.project", project_id=found.id))
 
 
-@bp.get("/mitteilungen/abbestellen/<token>")
+@bp.route("/mitteilungen/abbestellen/<token>", methods=["GET", "POST"])
+@write_limit("SUPPORT_RATE_LIMIT")
 def stop_mails(token: str):
+    """The link in a mail asks first: mail scanners open links, only people press buttons."""
     user_id = notify.read_stop_token(token)
     user = db.session.get(User, user_id) if user_id is not None else None
     if user is None:
         abort(404)
-    user.notify_state_changes = False
-    return render_template("roadmap/mails_stopped.html")
+    if request.method == "POST":
+        user.notify_state_changes = False
+    return render_template("roadmap/mails_stopped.html", stopped=request.method == "POST")

@@ -128,7 +128,10 @@ def test_the_stop_link_in_the_mail_ends_these_mails(as_user, browser):
 
     stop = link_from(mail, STOP_PATH)
     assert stop.startswith(STOP_PATH)
-    response = browser.get(stop)
+    asked = browser.get(stop)
+    assert asked.status_code == 200 and "Abbestellen" in html_of(asked)
+    assert fresh(follower).notify_state_changes is True  # opening the link changes nothing
+    response = browser.submit(stop, {})
     assert response.status_code == 200
     assert fresh(follower).notify_state_changes is False
     assert fresh(author).notify_state_changes is True

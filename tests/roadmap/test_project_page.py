@@ -214,7 +214,7 @@ def test_following_without_csrf_token_is_refused(as_user):
     assert follows(project) == []
 
 
-def test_the_stop_link_in_a_project_mail_turns_these_mails_off(as_user, client):
+def test_the_stop_link_in_a_project_mail_turns_these_mails_off(as_user, browser):
     project = make_project()
     follower = create_user(email="leser@example.org")
     as_user(follower).submit(f"{project_url(project)}/follow", {}, form_page=project_url(project))
@@ -224,7 +224,9 @@ def test_the_stop_link_in_a_project_mail_turns_these_mails_off(as_user, client):
     [mail] = outbox("leser@example.org")
 
     stop = link_from(mail, "/mitteilungen/abbestellen/")
-    response = client.get(stop)
+    assert "Möchten Sie keine E-Mails mehr erhalten" in main_of(browser.get(stop))
+    assert find_user("leser@example.org").notify_state_changes is True
+    response = browser.submit(stop, {})
     assert response.status_code == 200
     assert "E-Mails abbestellt" in main_of(response)
     assert find_user("leser@example.org").notify_state_changes is False
