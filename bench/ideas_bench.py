@@ -61,11 +61,10 @@ def build(app, ideas: int, users: int) -> None:
         seed_district(load_district_data(app.config["DISTRICT_DATA"]))
         started = time.perf_counter()
         db.session.commit()
-    result = app.test_cli_runner().invoke(
-        args=["demo", "--ideas", str(ideas), "--users", str(users)]
-    )
-    assert result.exit_code == 0, result.output
-    with app.app_context():
+        result = app.test_cli_runner().invoke(
+            args=["demo", "--ideas", str(ideas), "--users", str(users)]
+        )
+        assert result.exit_code == 0, result.output
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))
             db.session.commit()

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from math import ceil
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import User
@@ -98,9 +98,8 @@ class IdeaPage:
 
 
 def _state_condition(state: str | None):
-    """`=` for a single state, so the (state, sort column) indexes serve the ordering."""
-    states = [state] if state else list(LISTABLE_STATES)
-    return Idea.state == states[0] if len(states) == 1 else Idea.state.in_(states)
+    """`=` on one column, so the (state or listed, sort column) indexes serve the ordering."""
+    return Idea.state == state if state else Idea.listed == true()
 
 
 def in_field_and_place(query: Select, field: str | None, municipality: str | None) -> Select:

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Computed, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -24,6 +24,7 @@ class IdeaState(StrEnum):
 
 
 PUBLIC_STATES = frozenset({IdeaState.PUBLISHED, IdeaState.ADOPTED, IdeaState.DECLINED})
+LISTED_SQL = "state IN ('published', 'adopted', 'declined')"  # PUBLIC_STATES, for the database
 # Published ideas the team can still take into a project, answer, rate and hide.
 OPEN_STATES = PUBLIC_STATES
 
@@ -35,6 +36,11 @@ class Idea(db.Model):
         Index("ix_ideas_state_supports", "state", "support_count"),
         Index("ix_ideas_state_comments", "state", "comment_count"),
         Index("ix_ideas_state_trending", "state", "recent_support_count"),
+        # The public list shows three states; one derived flag keeps it index-ordered.
+        Index("ix_ideas_listed_created", "listed", "created_at"),
+        Index("ix_ideas_listed_supports", "listed", "support_count"),
+        Index("ix_ideas_listed_comments", "listed", "comment_count"),
+        Index("ix_ideas_listed_trending", "listed", "recent_support_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +50,8 @@ class Idea(db.Model):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default=IdeaState.PENDING)
+    # Computed by the database from `state`: true for the PUBLIC_STATES.
+    listed: Mapped[bool] = mapped_column(Computed(LISTED_SQL))
     state_reason: Mapped[str | None] = mapped_column(Text)
     support_count: Mapped[int] = mapped_column(default=0)
     # Supports of the last TRENDING_WINDOW, kept in step on every support and

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, true
 
 from ..accounts.models import RoleAssignment, User
 from ..extensions import db
@@ -138,10 +138,8 @@ def rating_overview(user, filters: OverviewFilter) -> Overview:
         .subquery()
     )
     mine = exists().where(Assessment.idea_id == Idea.id, Assessment.rater_id == user.id)
-    states = [filters.taken] if filters.taken else list(TAKEN_CHOICES)
-    query = in_field_and_place(
-        select(Idea).where(Idea.state.in_(states)), filters.field, filters.municipality
-    )
+    in_state = Idea.state == filters.taken if filters.taken else Idea.listed == true()
+    query = in_field_and_place(select(Idea).where(in_state), filters.field, filters.municipality)
     if filters.only_unrated_by_me:
         query = query.where(~mine)
     if filters.min_supports:

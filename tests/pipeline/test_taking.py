@@ -156,3 +156,21 @@ def test_committee_rates_but_cannot_take_decline_or_plan(as_user):
     assert taken.status_code == 403
     assert fresh(idea).state == "published"
     assert db.session.scalar(select(Idea.state).where(Idea.id == idea.id)) == "published"
+
+
+def test_answered_ideas_stay_in_the_public_list_with_their_state(client):
+    shown = {
+        state: create_idea(title=f"Idee im Stand {state}", state=state)
+        for state in ("published", "adopted", "declined", "pending", "hidden", "rejected")
+    }
+    everything = html_of(client.get("/ideas"))
+    for state in ("published", "adopted", "declined"):
+        assert f"Idee im Stand {state}" in everything
+    for state in ("pending", "hidden", "rejected"):
+        assert f"Idee im Stand {state}" not in everything
+    assert "Nicht weiterverfolgt</span>" in everything
+
+    only_adopted = html_of(client.get("/ideas?state=adopted"))
+    assert "Idee im Stand adopted" in only_adopted
+    assert "Idee im Stand published" not in only_adopted
+    assert db.session.get(Idea, shown["adopted"].id).listed is True
