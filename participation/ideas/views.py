@@ -201,14 +201,17 @@ def change_follow(idea_id: int, add: bool):
     return redirect(url_for("ideas.detail", idea_id=idea.id))
 
 
-@bp.get("/unfollow/<token>")
+@bp.route("/unfollow/<token>", methods=["GET", "POST"])
+@write_limit("SUPPORT_RATE_LIMIT")
 def unfollow_by_mail(token: str):
+    """The link in a mail asks first: mail scanners open links, only people press buttons."""
     ids = notify.read_unfollow_token(token)
     if ids is None:
         abort(404)
-    services.unfollow_idea(*ids)
+    if request.method == "POST":
+        services.unfollow_idea(*ids)
     idea = db.session.get(Idea, ids[1])
-    return render_template("ideas/unfollowed.html", idea=idea)
+    return render_template("ideas/unfollowed.html", idea=idea, done=request.method == "POST")
 
 
 @bp.post("/ideas/<int:idea_id>/comments")
