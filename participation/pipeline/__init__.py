@@ -1,2 +1,2 @@
-"""Pipeline: the project team and the steering committee rate ideas (more to come:
-projects, roadmap, exports, statistics)."""
+"""Pipeline: the committee and the project team rate ideas, the team takes the best into
+projects and plans them, and the public follows them on the roadmap."""
