@@ -41,6 +41,11 @@ def format_day(value: date | datetime | None) -> str:
     return format_date(value, "d. MMMM y")
 
 
+def format_numeric_date(value: date | datetime | None) -> str:
+    """The short German date, "31.03.2027"."""
+    return "" if value is None else format_date(value, "dd.MM.yyyy")
+
+
 def format_moment(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -67,6 +72,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["number_de"] = format_number
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["numeric_date"] = format_numeric_date
     app.jinja_env.filters["excerpt"] = excerpt
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

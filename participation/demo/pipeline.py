@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import chain
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, true, update
 
 from ..accounts.models import Role, RoleAssignment, User
 from ..extensions import db
-from ..ideas.models import PUBLIC_STATES, Idea, IdeaState
-from ..moderation.audit import _summary  # the very format `audit.record` stores
+from ..ideas.models import Idea, IdeaState
+from ..moderation.audit import summary  # the very format `audit.record` stores
 from ..moderation.models import AuditEntry
 from ..pipeline.models import (
     Assessment,
@@ -119,7 +119,7 @@ def _count(query) -> int:
 
 
 def _public_ideas() -> int:
-    return _count(select(Idea.id).where(Idea.state.in_(list(PUBLIC_STATES))))
+    return _count(select(Idea.id).where(Idea.listed == true()))
 
 
 def projects_to_create() -> int:
@@ -275,8 +275,8 @@ def _audit(actor_id, action: str, obj: tuple[str, int], at: datetime, **values) 
         "action": action,
         "object_type": obj[0],
         "object_id": obj[1],
-        "before": _summary(values.get("before")),
-        "after": _summary(values.get("after")),
+        "before": summary(values.get("before")),
+        "after": summary(values.get("after")),
         "reason": values.get("reason"),
         "created_at": at,
     }

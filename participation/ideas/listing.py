@@ -48,7 +48,7 @@ class IdeaFilter:
             state=state if state in LISTABLE_STATES else None,
             sort=sort if sort in SORTS else DEFAULT_SORT,
             q=(args.get("q") or "").strip()[:200],
-            page=_page_number(args.get("page")),
+            page=page_number(args.get("page")),
         )
 
     def as_args(self, **changes) -> dict:
@@ -68,7 +68,7 @@ class IdeaFilter:
         return bool(self.field or self.municipality or self.state or self.q)
 
 
-def _page_number(raw) -> int:
+def page_number(raw) -> int:
     try:
         return min(max(int(raw), 1), MAX_PAGE)
     except (TypeError, ValueError):

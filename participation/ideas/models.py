@@ -25,8 +25,6 @@ class IdeaState(StrEnum):
 
 PUBLIC_STATES = frozenset({IdeaState.PUBLISHED, IdeaState.ADOPTED, IdeaState.DECLINED})
 LISTED_SQL = "state IN ('published', 'adopted', 'declined')"  # PUBLIC_STATES, for the database
-# Published ideas the team can still take into a project, answer, rate and hide.
-OPEN_STATES = PUBLIC_STATES
 
 
 class Idea(db.Model):

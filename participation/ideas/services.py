@@ -201,7 +201,7 @@ def _editable_content(idea: Idea) -> dict:
     }
 
 
-def _insert_ignoring_duplicate(model, **values) -> bool:
+def insert_ignoring_duplicate(model, **values) -> bool:
     """Insert a row unless the unique key exists; True when a row was really added."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -217,7 +217,7 @@ def support_idea(user, idea: Idea) -> bool:
     """Idempotent: True when a support was added, False when it already existed."""
     if not permissions.can_support_idea(user, idea):
         raise NotAllowed("Diese Idee können Sie nicht unterstützen.")
-    added = _insert_ignoring_duplicate(
+    added = insert_ignoring_duplicate(
         Support, idea_id=idea.id, user_id=user.id, created_at=utcnow()
     )
     if added:
@@ -252,7 +252,7 @@ def has_supported(user, idea: Idea) -> bool:
 
 
 def follow_idea(user, idea: Idea) -> bool:
-    return _insert_ignoring_duplicate(Follow, idea_id=idea.id, user_id=user.id, created_at=utcnow())
+    return insert_ignoring_duplicate(Follow, idea_id=idea.id, user_id=user.id, created_at=utcnow())
 
 
 def unfollow_idea(user_id: int, idea_id: int) -> bool:

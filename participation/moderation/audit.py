@@ -8,7 +8,7 @@ from ..extensions import db
 from .models import AuditEntry
 
 
-def _summary(value) -> str | None:
+def summary(value) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
@@ -21,8 +21,8 @@ def record(actor, action: str, obj, *, before=None, after=None, reason: str | No
         action=action,
         object_type=obj.__tablename__,
         object_id=obj.id,
-        before=_summary(before),
-        after=_summary(after),
+        before=summary(before),
+        after=summary(after),
         reason=reason,
     )
     db.session.add(entry)

@@ -16,11 +16,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..ideas.models import PUBLIC_STATES, STATE_LABELS, Idea
+from ..ideas.models import STATE_LABELS, Idea
 from ..ideas.notify import external_url
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
@@ -39,7 +39,8 @@ from .export_formats import (
     Table,
     write,
 )
-from .models import Assessment, FundingStatus, Project, ProjectIdea
+from .models import FundingStatus, Project, ProjectIdea
+from .services import rating_figures
 
 __all__ = ["MEDIA_TYPES", "Export", "counts", "filename", "load", "today", "write"]
 FILE_NAMES = {"ideas": "ideen", "projects": "projekte"}
@@ -90,16 +91,7 @@ def load_ideas() -> Export:
 
 
 def _idea_query():
-    figures = (
-        select(
-            Assessment.idea_id,
-            func.count().label("raters"),
-            func.avg(Assessment.relevance).label("relevance"),
-            func.avg(Assessment.feasibility).label("feasibility"),
-        )
-        .group_by(Assessment.idea_id)
-        .subquery()
-    )
+    figures = rating_figures()
     return (
         select(
             Idea.id,
@@ -117,7 +109,7 @@ def _idea_query():
         .join(FieldOfAction, FieldOfAction.id == Idea.field_id)
         .join(Municipality, Municipality.id == Idea.municipality_id)
         .outerjoin(figures, figures.c.idea_id == Idea.id)
-        .where(Idea.state.in_(list(PUBLIC_STATES)))
+        .where(Idea.listed == true())
         .order_by(Idea.id)
     )
 
@@ -278,7 +270,7 @@ def load(kind: str) -> Export:
 
 def counts() -> dict[str, int]:
     """How many rows each export has, for the export page."""
-    ideas = select(func.count()).select_from(Idea).where(Idea.state.in_(list(PUBLIC_STATES)))
+    ideas = select(func.count()).select_from(Idea).where(Idea.listed == true())
     projects = select(func.count()).select_from(Project)
     return {"ideas": db.session.scalar(ideas), "projects": db.session.scalar(projects)}
 

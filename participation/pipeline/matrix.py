@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from math import cos, pi, sin, sqrt
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, true
 
 from ..extensions import db
 from ..ideas.listing import in_field_and_place
-from ..ideas.models import PUBLIC_STATES, Idea, IdeaState
+from ..ideas.models import Idea, IdeaState
 from ..strategy.models import FieldOfAction, Municipality
 from .models import Assessment, ProjectIdea
+from .services import rating_figures
 from .svg import LinearScale, de_number
 
 SORTS = {
@@ -162,16 +163,7 @@ class Matrix:
 
 
 def _rated_ideas(filters: MatrixFilter) -> tuple[list[MatrixPoint], int]:
-    figures = (
-        select(
-            Assessment.idea_id,
-            func.count().label("raters"),
-            func.avg(Assessment.relevance).label("relevance"),
-            func.avg(Assessment.feasibility).label("feasibility"),
-        )
-        .group_by(Assessment.idea_id)
-        .subquery()
-    )
+    figures = rating_figures()
     in_project = exists().where(ProjectIdea.idea_id == Idea.id)
     query = (
         select(
@@ -190,7 +182,7 @@ def _rated_ideas(filters: MatrixFilter) -> tuple[list[MatrixPoint], int]:
         .join(figures, figures.c.idea_id == Idea.id)
         .join(FieldOfAction, FieldOfAction.id == Idea.field_id)
         .join(Municipality, Municipality.id == Idea.municipality_id)
-        .where(Idea.state.in_(list(PUBLIC_STATES)))
+        .where(Idea.listed == true())
         .order_by(Idea.support_count.desc(), Idea.id.desc())
         .limit(MAX_POINTS)
     )
@@ -204,7 +196,7 @@ def _rated_ideas(filters: MatrixFilter) -> tuple[list[MatrixPoint], int]:
 
 def _unrated_count(filters: MatrixFilter) -> int:
     rated = exists().where(Assessment.idea_id == Idea.id)
-    query = select(func.count(Idea.id)).where(Idea.state.in_(list(PUBLIC_STATES)), ~rated)
+    query = select(func.count(Idea.id)).where(Idea.listed == true(), ~rated)
     return db.session.scalar(in_field_and_place(query, filters.field, filters.municipality)) or 0
 
 

@@ -7,11 +7,12 @@ from sqlalchemy import exists, func, or_, select, true
 
 from ..accounts.models import RoleAssignment, User
 from ..extensions import db
-from ..ideas.listing import in_field_and_place, with_card_details
+from ..ideas.listing import in_field_and_place, page_number, with_card_details
 from ..ideas.models import Idea, IdeaState
 from ..timeutil import utcnow
 from .models import Assessment
 from .permissions import PIPELINE_ROLES
+from .services import rating_figures
 
 SORTS = {
     "supported": "Meiste Unterstützung",
@@ -50,7 +51,7 @@ class OverviewFilter:
             rated=args.get("rated") if args.get("rated") in RATED_CHOICES else None,
             taken=args.get("taken") if args.get("taken") in TAKEN_CHOICES else None,
             sort=sort if sort in SORTS else "supported",
-            page=max(_whole_number(args.get("page"), 1), 1),
+            page=page_number(args.get("page")),
         )
 
     @property
@@ -123,20 +124,7 @@ def member_count() -> int:
 
 
 def rating_overview(user, filters: OverviewFilter) -> Overview:
-    figures = (
-        select(
-            Assessment.idea_id,
-            func.count().label("raters"),
-            func.avg(Assessment.relevance).label("relevance"),
-            func.avg(Assessment.feasibility).label("feasibility"),
-            (func.max(Assessment.relevance) - func.min(Assessment.relevance)).label("rel_spread"),
-            (func.max(Assessment.feasibility) - func.min(Assessment.feasibility)).label(
-                "feas_spread"
-            ),
-        )
-        .group_by(Assessment.idea_id)
-        .subquery()
-    )
+    figures = rating_figures()
     mine = exists().where(Assessment.idea_id == Idea.id, Assessment.rater_id == user.id)
     in_state = Idea.state == filters.taken if filters.taken else Idea.listed == true()
     query = in_field_and_place(select(Idea).where(in_state), filters.field, filters.municipality)

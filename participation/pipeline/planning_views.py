@@ -104,22 +104,36 @@ def _project_or_404(project_id: int) -> Project:
 def edit_project(project_id: int):
     require_team()
     project = _project_or_404(project_id)
-    form = ProjectForm(obj=project if request.method == "GET" else None)
+    form = _stored_plan(project) if request.method == "GET" else ProjectForm()
     _plan_choices(form)
-    if request.method == "GET":
-        form.field_ids.data = [field.id for field in project.fields]
-        form.municipality_ids.data = [place.id for place in project.municipalities]
     saved = _save_plan(form, lambda plan: projects.update_plan(current_user, project, plan))
     if saved is not None:
         flash("Der Plan ist gespeichert.", "success")
         return redirect(url_for("pipeline.edit_project", project_id=project.id))
+    return _plan_page(project, form)
+
+
+def _stored_plan(project: Project) -> ProjectForm:
+    form = ProjectForm(obj=project)
+    _plan_choices(form)
+    form.field_ids.data = [field.id for field in project.fields]
+    form.municipality_ids.data = [place.id for place in project.municipalities]
+    return form
+
+
+def _plan_page(project: Project, form: ProjectForm, **side_forms) -> str:
+    """The plan with its funding and milestone forms; a form given shows its errors."""
+    forms = {
+        "funding_form": FundingForm(prefix="funding"),
+        "milestone_form": MilestoneForm(prefix="milestone"),
+        **side_forms,
+    }
     return render_template(
         "pipeline/project_form.html",
         form=form,
         project=project,
         ideas=[link.idea for link in project.idea_links],
-        funding_form=FundingForm(prefix="funding"),
-        milestone_form=MilestoneForm(prefix="milestone"),
+        **forms,
     )
 
 
@@ -138,22 +152,7 @@ def _side_form(project: Project, form, anchor: str, save, message: str):
         else:
             flash(message, "success")
             return _back_to_plan(project, anchor)
-    plan_form = ProjectForm(obj=project)
-    _plan_choices(plan_form)
-    plan_form.field_ids.data = [field.id for field in project.fields]
-    plan_form.municipality_ids.data = [place.id for place in project.municipalities]
-    forms = {
-        "funding_form": FundingForm(prefix="funding"),
-        "milestone_form": MilestoneForm(prefix="milestone"),
-    }
-    forms[f"{anchor}_form"] = form
-    return render_template(
-        "pipeline/project_form.html",
-        form=plan_form,
-        project=project,
-        ideas=[link.idea for link in project.idea_links],
-        **forms,
-    ), 422
+    return _plan_page(project, _stored_plan(project), **{f"{anchor}_form": form}), 422
 
 
 @bp.post("/projects/<int:project_id>/funding")

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -30,9 +29,6 @@ from .models import (
 from .permissions import can_plan_projects
 from .services import PipelineError
 
-# Ideas the team can take into a project: published, already in another project, or
-# answered "nicht weiterverfolgt" earlier and reconsidered.
-TAKEABLE_STATES = (IdeaState.PUBLISHED, IdeaState.ADOPTED, IdeaState.DECLINED)
 PLAN_FIELDS = [
     "title",
     "summary",
@@ -170,7 +166,7 @@ def take_ideas(actor, project: Project, source_ideas) -> list[Idea]:
     )
     taken = []
     for idea in source_ideas:
-        if idea.state not in TAKEABLE_STATES:
+        if not idea.is_public:  # published, in another project, or reconsidered
             raise PipelineError(
                 f"„{idea.title}“ ist nicht veröffentlicht und kann nicht in ein Projekt einfließen."
             )
@@ -307,15 +303,9 @@ def publish_update(
     return update
 
 
-def _insert_ignore(table, **values):
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).values(**values).on_conflict_do_nothing()
-
-
 def follow_project(user, project: Project) -> None:
-    db.session.execute(
-        _insert_ignore(ProjectFollow, project_id=project.id, user_id=user.id, created_at=utcnow())
+    ideas.insert_ignoring_duplicate(
+        ProjectFollow, project_id=project.id, user_id=user.id, created_at=utcnow()
     )
 
 

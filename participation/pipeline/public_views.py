@@ -12,7 +12,6 @@ from .models import KIND_LABELS, STATUS_LABELS
 from .permissions import can_plan_projects
 
 bp = Blueprint("roadmap", __name__)
-bp.add_app_template_filter(roadmap.numeric_date, "numeric_date")
 
 
 @bp.app_context_processor

@@ -7,7 +7,6 @@ Nothing here touches ratings or internal notes beyond a date ("vom Projektteam b
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_date
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, load_only, selectinload
 
@@ -20,14 +19,6 @@ from .models import KIND_LABELS, STATUS_LABELS, Assessment, Project, ProjectIdea
 
 # A typo like "2207" must not draw a table a thousand quarters wide.
 MAX_QUARTERS = 40
-
-
-# Formatting ---------------------------------------------------------------
-
-
-def numeric_date(value: date | datetime | None) -> str:
-    """The short German date, "31.03.2027" (amounts: the app-wide `euro` filter)."""
-    return "" if value is None else format_date(value, "dd.MM.yyyy")
 
 
 # Filters ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Rating ideas by relevance and feasibility."""
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..ideas.models import PUBLIC_STATES, Idea
@@ -14,6 +14,24 @@ class PipelineError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def rating_figures():
+    """Per idea: how many members rated it, the means and the largest gap on each scale."""
+    return (
+        select(
+            Assessment.idea_id,
+            func.count().label("raters"),
+            func.avg(Assessment.relevance).label("relevance"),
+            func.avg(Assessment.feasibility).label("feasibility"),
+            (func.max(Assessment.relevance) - func.min(Assessment.relevance)).label("rel_spread"),
+            (func.max(Assessment.feasibility) - func.min(Assessment.feasibility)).label(
+                "feas_spread"
+            ),
+        )
+        .group_by(Assessment.idea_id)
+        .subquery()
+    )
 
 
 def my_assessment(rater, idea: Idea) -> Assessment | None:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select, true
 
 from ..extensions import db
 from ..ideas.models import PUBLIC_STATES, Idea, IdeaState, Support
@@ -122,7 +122,7 @@ def participation() -> tuple[list[Participation], list[Participation]]:
             func.sum(Idea.support_count),
             func.sum(Idea.comment_count),
         )
-        .where(Idea.state.in_(PUBLIC))
+        .where(Idea.listed == true())
         .group_by(Idea.municipality_id, Idea.field_id)
     ).all()
     places = db.session.execute(
@@ -201,7 +201,7 @@ def per_month(now: datetime | None = None) -> list[Month]:
     Supports are counted as all minus those for ideas no longer public: checking each
     support's idea would cost a lookup per support."""
     bounds = month_starts(now or utcnow())
-    ideas = _counts_per_month(Idea, Idea.created_at, bounds, Idea.state.in_(PUBLIC))
+    ideas = _counts_per_month(Idea, Idea.created_at, bounds, Idea.listed == true())
     supports = _counts_per_month(Support, Support.created_at, bounds)
     hidden = _supports_on_ideas_not_public(bounds)
     months = []
