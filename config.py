@@ -1,11 +1,50 @@
 """Configuration, read from the environment (see README, "Konfiguration")."""
 
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
-DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+# Older versions signed development sessions with this published key: never used now,
+# and refused in production.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
+
+def installation_secret_key(path: Path) -> str:
+    """Development without SECRET_KEY: a random key, made once per installation.
+
+    Kept in `path` (mode 0600) so sessions survive a restart. Nobody else knows
+    it, unlike a key written in the source, so nobody can sign a session cookie.
+    """
+    key = _read_key(path)
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+    try:
+        # Appears complete or not at all; a second process starting at the same
+        # moment keeps the key the first one wrote.
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    key = _read_key(path)
+    if key is None:
+        raise RuntimeError(f"{path} enthält keinen Schlüssel: löschen Sie die Datei.")
+    return key
+
+
+def _read_key(path: Path) -> str | None:
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        return None
+    return key if len(key) >= 32 else None
 
 
 def database_url(url: str | None) -> str:
@@ -23,7 +62,9 @@ class Config:
     # from APP_ENV or its argument): the production checks must not depend on
     # APP_ENV being set as well.
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Production refuses to start without it; development makes its own (SECRET_KEY_FILE).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = str(INSTANCE_DIR / "secret_key")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -64,13 +105,28 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 500
     SEND_FILE_MAX_AGE_DEFAULT = 3600
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Rate limits (README, "Ratenbegrenzung"). `*_PER_ADDRESS` counts per network
+    # address, which many people may share (30 on a workshop's Wi-Fi, a carrier's NAT):
+    # sized for that room, while the per-person limits stay tight.
+    LOGIN_RATE_LIMIT = "60 per minute;600 per hour"  # per address, every attempt
+    LOGIN_FAILURE_LIMIT_PER_ADDRESS = "100 per hour"  # then refused before any check
+    LOGIN_FAILURE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"  # then a wait is asked; no lock
+    RESET_MAIL_LIMIT_PER_ACCOUNT = "3 per hour"  # silently; the links live 2 hours
+    REGISTER_RATE_LIMIT = "60 per 10 minutes;300 per day"  # per address
     ACCOUNT_RATE_LIMIT = "5 per minute;30 per hour"
+    ACCOUNT_RATE_LIMIT_PER_ADDRESS = "30 per 10 minutes;100 per hour"
     IDEA_RATE_LIMIT = "5 per 10 minutes;20 per day"
+    IDEA_RATE_LIMIT_PER_ADDRESS = "100 per 10 minutes;500 per day"
     COMMENT_RATE_LIMIT = "10 per 5 minutes;100 per day"
+    COMMENT_RATE_LIMIT_PER_ADDRESS = "100 per 5 minutes;1000 per day"
     SUPPORT_RATE_LIMIT = "60 per minute;600 per day"
+    SUPPORT_RATE_LIMIT_PER_ADDRESS = "300 per minute;6000 per day"
     REPORT_RATE_LIMIT = "10 per hour"
+    REPORT_RATE_LIMIT_PER_ADDRESS = "100 per hour"
     MODERATION_RATE_LIMIT = "120 per minute"
+    MODERATION_RATE_LIMIT_PER_ADDRESS = "600 per minute"
+    SIMILAR_RATE_LIMIT = "60 per minute"  # similar-idea hints while typing a title
+    SIMILAR_RATE_LIMIT_PER_ADDRESS = "300 per minute"
     # Ideas and comments sent faster than this after opening the form are treated as bots.
     MIN_FORM_SECONDS = 3
     # Hide content automatically once this many different people reported it (0: off).
@@ -87,6 +143,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    SECRET_KEY = "test-only-not-secret"  # noqa: S105 - a test database's sessions only
     SQLALCHEMY_DATABASE_URI = (
         database_url(os.environ.get("TEST_DATABASE_URL"))
         if os.environ.get("TEST_DATABASE_URL")

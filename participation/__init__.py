@@ -2,11 +2,12 @@
 
 import logging
 import os
+from pathlib import Path
 
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import BASE_DIR, CONFIGS, DEV_SECRET_KEY, INSTANCE_DIR
+from config import BASE_DIR, CONFIGS, DEV_SECRET_KEY, INSTANCE_DIR, installation_secret_key
 
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -21,11 +22,15 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
+    _installation_secret_for_development(app)
     _refuse_unsafe_production(app)
     _trust_proxies(app)
     INSTANCE_DIR.mkdir(exist_ok=True)
     _configure_logging(app)
     _init_extensions(app)
+    from .input_guard import init_input_guard
+
+    init_input_guard(app)  # before the blueprints: their routes use its id converter
     _register_blueprints(app)
     _register_request_boundary(app)
     from . import errors, security, templating
@@ -36,6 +41,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     templating.init_templating(app)
     register_cli(app)
     return app
+
+
+def _installation_secret_for_development(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "development" and not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = installation_secret_key(Path(app.config["SECRET_KEY_FILE"]))
 
 
 def _refuse_unsafe_production(app: Flask) -> None:

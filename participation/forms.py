@@ -1,11 +1,12 @@
 """Shared form pieces: German messages and input cleanup."""
 
 import time
+from datetime import date
 
 from flask import current_app
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from wtforms import HiddenField, StringField
+from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 
@@ -36,6 +37,27 @@ class NoControlCharacters:
     def __call__(self, form, field):
         if any(ord(char) < 32 and char not in "\n\r\t" for char in field.data or ""):
             raise ValidationError("Die Eingabe enthält unzulässige Steuerzeichen.")
+
+
+class GermanDateField(DateField):
+    """A date picker on phones; typed "01.03.2027" works too, with a German message.
+
+    Only years a plan or a block can mean: "0001" or "2207" is a typo, and a date at
+    the calendar's end cannot even be shown in local time (a 500)."""
+
+    FIRST, LAST = date(1900, 1, 1), date(2199, 12, 31)
+
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Bitte geben Sie ein Datum an, zum Beispiel 01.03.2027.") from None
+        if self.data is not None and not self.FIRST <= self.data <= self.LAST:
+            self.data = None
+            raise ValueError("Bitte geben Sie ein Datum zwischen 1900 und 2199 an.")
 
 
 class HumanCheckForm(FlaskForm):

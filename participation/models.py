@@ -1,8 +1,9 @@
 """Imports every feature's models so metadata (and Alembic) sees all tables."""
 
 from .accounts.models import RoleAssignment, User
+from .audit import AuditEntry
 from .ideas.models import Comment, Follow, Idea, Support
-from .moderation.models import AuditEntry, ReasonTemplate, Report
+from .moderation.models import ReasonTemplate, Report
 from .notifications.models import OutboxMessage
 from .pipeline.models import Assessment
 from .strategy.models import FieldOfAction, GoverningBody, Municipality, Page, ProcessStep, Value

@@ -1,4 +1,4 @@
-"""Rate limits for everything that writes: per IP address and per signed-in person."""
+"""Rate limits per signed-in person and per network address (sized for shared ones)."""
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
@@ -13,28 +13,45 @@ def per_user() -> str:
     return f"ip:{get_remote_address()}"
 
 
-def write_limit(config_key: str, count_only_saved: bool = False):
-    """Apply the limit named in the config to POSTs, counted per IP and per person.
+def _anonymous() -> bool:
+    return not current_user.is_authenticated
 
-    With `count_only_saved`, a POST counts only when it saved something (answered
+
+def write_limit(config_key: str, count_only_saved: bool = False):
+    """Apply limits from the config to POSTs: `config_key` per signed-in person,
+    `<config_key>_PER_ADDRESS` per network address.
+
+    Many people can share one address (a workshop's Wi-Fi, a carrier's NAT), so
+    the address limit is the larger one; the person's stays tight. With
+    `count_only_saved`, a POST counts only when it saved something (answered
     with a redirect): a preview or a form with errors does not use up the allowance.
     """
+    return person_and_address_limit(config_key, ["POST"], count_only_saved)
 
-    def limit_value() -> str:
+
+def person_and_address_limit(config_key: str, methods: list[str], count_only_saved=False):
+    """The limits of `write_limit`, for the given methods."""
+    address_key = f"{config_key}_PER_ADDRESS"
+
+    def person_limit() -> str:
         return current_app.config[config_key]
+
+    def address_limit() -> str:
+        return current_app.config[address_key]
 
     deduct_when = _saved if count_only_saved else None
 
     def decorate(view):
         view = limiter.limit(
-            limit_value,
-            methods=["POST"],
+            person_limit,
+            methods=methods,
             key_func=per_user,
             scope=f"{config_key}:user",
             deduct_when=deduct_when,
+            exempt_when=_anonymous,
         )(view)
         return limiter.limit(
-            limit_value, methods=["POST"], scope=f"{config_key}:ip", deduct_when=deduct_when
+            address_limit, methods=methods, scope=f"{config_key}:ip", deduct_when=deduct_when
         )(view)
 
     return decorate

@@ -1,6 +1,6 @@
 """Security headers for every response."""
 
-from flask import Flask, Response
+from flask import Flask, Response, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,8 +33,26 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def keep_private_pages_out_of_caches(response: Response) -> Response:
+    """Whatever is answered to a session with something in it, or to a link with a token
+    in it, is for that one person: no browser, proxy or shared cache keeps a copy.
+
+    A signed-in person's session holds their id, and every page shows their name; an
+    anonymous session holds at least the CSRF token its forms carry. Public pages for a
+    visitor without a session keep whatever caching they have.
+    """
+    if request.endpoint == "static":
+        return response  # assets are the same for everyone
+    token_link = "token" in (request.view_args or {})
+    if session or session.modified or token_link:
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
+    return response
+
+
 def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(keep_private_pages_out_of_caches)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(_strict_transport)
 

@@ -2,6 +2,7 @@
 
 import re
 from functools import lru_cache
+from html import unescape
 
 import bleach
 import markdown
@@ -14,12 +15,27 @@ ALLOWED_TAGS = frozenset(
 )
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+EXTERNAL_REL = "nofollow noopener ugc"
+# "<" starts raw HTML, shown as text, unless it opens an autolink such as <https://…>.
+_RAW_HTML_START = re.compile(r"<(?!https?://[^\s<>]*>)", re.IGNORECASE)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_DROPPED_BY_BROWSERS = re.compile(r"[\t\n\r]|^[\x00-\x20]+|[\x00-\x20]+$")
+
+
+def _leaves_the_site(href: str) -> bool:
+    """True unless the link is a path on this site, read the way browsers read it.
+
+    Browsers drop tabs and line breaks, trim control characters and treat "\\" as
+    "/", so "/\\evil.org" and " //evil.org" lead elsewhere just like "HTTPS://…".
+    """
+    url = _DROPPED_BY_BROWSERS.sub("", unescape(href)).replace("\\", "/")
+    return url.startswith("//") or _SCHEME.match(url) is not None
 
 
 def _external_link_rel(attrs: dict, new: bool = False) -> dict:
-    href = attrs.get((None, "href"), "")
-    if href.startswith(("http://", "https://")):
-        attrs[(None, "rel")] = "nofollow noopener ugc"
+    """Links elsewhere get exactly these rel values, replacing any that were there."""
+    if _leaves_the_site(attrs.get((None, "href"), "")):
+        attrs[(None, "rel")] = EXTERNAL_REL
     return attrs
 
 
@@ -32,7 +48,7 @@ def render_markdown(source: str | None) -> Markup:
 def _sanitised_html(source: str) -> str:
     """Markdown, then bleach. A pure function of the text, so popular pages reuse it."""
     # Raw HTML in what people write is shown as text, not interpreted.
-    text = _HASHTAG_AT_LINE_START.sub(r"\\", source).replace("<", "&lt;")
+    text = _RAW_HTML_START.sub("&lt;", _HASHTAG_AT_LINE_START.sub(r"\\", source))
     html = markdown.markdown(
         text,
         extensions=["sane_lists"],

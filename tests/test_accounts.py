@@ -507,9 +507,11 @@ def test_reset_link_sets_a_new_password_once_and_ends_other_sessions(app, browse
     assert "Neues Passwort festlegen" in html_of(browser.get(link))
     response = browser.submit(link, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/login"
+    assert response.headers["Location"] == "/account", "the link proved who this is"
+    assert logged_in(browser)
 
     assert not logged_in(other_device)
+    browser.logout()
     again = browser.get(link)
     assert again.status_code == 400
     assert INVALID_LINK in html_of(again)

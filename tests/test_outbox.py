@@ -1,13 +1,18 @@
 """The e-mail outbox: written with the event, delivered by `flask outbox send`."""
 
 import logging
+import shlex
+import shutil
 import socket
-from datetime import timedelta
+import ssl
+import subprocess
+from datetime import UTC, timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from participation.accounts import views as account_views
 from participation.accounts.models import User
@@ -41,15 +46,35 @@ def free_port() -> int:
 
 
 class Inbox:
-    """aiosmtpd handler that keeps every message it receives."""
+    """aiosmtpd handler that keeps every message it receives, and every login."""
 
     def __init__(self):
         self.messages = []
+        self.logins = []
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=default_policy)
         self.messages.append((envelope.rcpt_tos, message))
         return "250 OK"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        encrypted = server.transport.get_extra_info("ssl_object") is not None or bool(session.ssl)
+        self.logins.append((auth_data.login.decode(), auth_data.password.decode(), encrypted))
+        return AuthResult(success=True)
+
+
+class BusyInbox(Inbox):
+    """Refuses the first message with a temporary error, then takes everything."""
+
+    def __init__(self):
+        super().__init__()
+        self.refused = []
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.refused:
+            self.refused.append(message_from_bytes(envelope.content, policy=default_policy))
+            return "451 4.3.0 Bitte später erneut"
+        return await super().handle_DATA(server, session, envelope)
 
 
 @pytest.fixture
@@ -62,9 +87,11 @@ def smtp_server(smtp_port):
     """Start with `smtp_server()`: a real SMTP server on smtp_port, stopped after the test."""
     started = []
 
-    def start() -> Inbox:
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    def start(inbox: Inbox | None = None, auth: bool = False, **options) -> Inbox:
+        inbox = inbox or Inbox()
+        if auth:
+            options["authenticator"] = inbox.authenticate
+        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port, **options)
         controller.start()
         started.append(controller)
         return inbox
@@ -78,6 +105,56 @@ def smtp_server(smtp_port):
 def mail_url(app, monkeypatch, smtp_port):
     monkeypatch.setitem(app.config, "MAIL_URL", f"smtp://127.0.0.1:{smtp_port}")
     monkeypatch.setitem(app.config, "MAIL_FROM", "Zukunft ST <beteiligung@kreis.example>")
+
+
+@pytest.fixture
+def mail_login(app, monkeypatch, smtp_port):
+    """MAIL_URL with a user and password (smtp:// unless told otherwise)."""
+
+    def use(scheme: str = "smtp") -> None:
+        url = f"{scheme}://anna:geh%40im@127.0.0.1:{smtp_port}"
+        monkeypatch.setitem(app.config, "MAIL_URL", url)
+
+    monkeypatch.setitem(app.config, "MAIL_FROM", "Zukunft ST <beteiligung@kreis.example>")
+    use()
+    return use
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1: (certificate file, key file)."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl fehlt")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    command = shlex.split(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+        " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+    )
+    subprocess.run(
+        [*command, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def server_tls(certificate) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    return context
+
+
+@pytest.fixture
+def trust_certificate(monkeypatch, certificate):
+    """Trust the test certificate the way an operator trusts an own CA (SSL_CERT_FILE)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+
+
+def make_due(mail) -> None:
+    mail.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
 
 
 def send(runner):
@@ -214,10 +291,10 @@ def test_one_failing_message_does_not_block_the_others(browser, runner, smtp_ser
 
     real_send = mailer.SmtpMailer.send
 
-    def refuse_anna(self, sender, recipient, subject, body):
-        if recipient == "anna@example.org":
+    def refuse_anna(self, message):
+        if message["To"] == "anna@example.org":
             raise OSError("Postfach voll")
-        return real_send(self, sender, recipient, subject, body)
+        return real_send(self, message)
 
     monkeypatch.setattr(mailer.SmtpMailer, "send", refuse_anna)
     result = send(runner)
@@ -227,3 +304,98 @@ def test_one_failing_message_does_not_block_the_others(browser, runner, smtp_ser
     anna, berta = outbox()
     assert anna.sent_at is None and anna.last_error == "OSError: Postfach voll"
     assert berta.sent_at is not None
+
+
+# --- headers and transport security ---------------------------------------------------
+
+
+@pytest.mark.usefixtures("mail_url")
+def test_every_mail_has_a_date_and_a_message_id_that_a_retry_keeps(browser, runner, smtp_server):
+    create_user("berta@example.org")
+    inbox = smtp_server(BusyInbox())
+    register(browser, "anna@example.org")
+    browser.submit("/password/forgot", {"email": "berta@example.org"})
+
+    first = send(runner)
+    assert first.exit_code == 1
+    assert "1 gesendet, 1 fehlgeschlagen" in first.output
+    [refused] = inbox.refused
+    anna, berta = outbox()
+    assert anna.sent_at is None and "451" in anna.last_error
+    assert berta.sent_at is not None
+
+    make_due(anna)
+    assert send(runner).exit_code == 0
+    [(_, to_berta), (_, to_anna)] = inbox.messages
+    assert to_anna["Message-ID"] == refused["Message-ID"]
+    assert to_anna["Message-ID"] != to_berta["Message-ID"]
+    for message in (to_anna, to_berta):
+        assert message["Message-ID"].startswith("<")
+        assert message["Message-ID"].endswith("@kreis.example>")
+    anna, berta = outbox()
+    assert to_anna["Date"].datetime == anna.created_at.replace(tzinfo=UTC, microsecond=0)
+    assert to_berta["Date"].datetime == berta.created_at.replace(tzinfo=UTC, microsecond=0)
+
+
+@pytest.mark.usefixtures("mail_login")
+def test_credentials_and_mail_are_never_sent_without_starttls(browser, runner, smtp_server):
+    # The server (or someone in between) hides STARTTLS and offers AUTH in clear text.
+    inbox = smtp_server(auth=True, auth_require_tls=False)
+    register(browser)
+    result = send(runner)
+    assert result.exit_code == 1
+    assert "0 gesendet, 1 fehlgeschlagen (später erneut), 0 aufgegeben." in result.output
+    assert inbox.logins == [] and inbox.messages == []
+    [mail] = outbox()
+    assert mail.sent_at is None and mail.failed_at is None
+    assert mail.attempts == 1
+    assert "Der Mailserver bietet kein STARTTLS an" in mail.last_error
+    assert "nicht unverschlüsselt gesendet" in mail.last_error
+
+
+@pytest.mark.usefixtures("mail_url")
+def test_a_relay_without_credentials_is_used_without_tls(browser, runner, smtp_server):
+    inbox = smtp_server(auth=True, auth_require_tls=False)
+    register(browser)
+    result = send(runner)
+    assert result.exit_code == 0, result.output
+    assert inbox.logins == []
+    assert [recipients for recipients, _ in inbox.messages] == [["anna@example.org"]]
+    assert outbox()[0].sent_at is not None
+
+
+@pytest.mark.usefixtures("mail_login", "trust_certificate")
+def test_credentials_are_sent_after_starttls(browser, runner, smtp_server, server_tls):
+    inbox = smtp_server(auth=True, tls_context=server_tls, require_starttls=True)
+    register(browser)
+    result = send(runner)
+    assert result.exit_code == 0, result.output
+    assert inbox.logins == [("anna", "geh@im", True)]
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["anna@example.org"]
+    assert message["Subject"] == CONFIRM_SUBJECT
+    assert outbox()[0].sent_at is not None
+
+
+def test_smtps_accepts_only_a_trusted_certificate(
+    browser, runner, smtp_server, server_tls, mail_login, monkeypatch, certificate
+):
+    mail_login("smtps")
+    # aiosmtpd cannot tell that implicit TLS is on, so it must offer AUTH regardless.
+    inbox = smtp_server(auth=True, auth_require_tls=False, ssl_context=server_tls)
+    register(browser)
+    refused = send(runner)
+    assert refused.exit_code == 1
+    assert inbox.logins == [] and inbox.messages == []
+    [mail] = outbox()
+    assert mail.sent_at is None
+    assert "CERTIFICATE_VERIFY_FAILED" in mail.last_error
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    make_due(mail)
+    delivered = send(runner)
+    assert delivered.exit_code == 0, delivered.output
+    assert inbox.logins == [("anna", "geh@im", True)]
+    assert [recipients for recipients, _ in inbox.messages] == [["anna@example.org"]]
+    [mail] = outbox()
+    assert mail.sent_at is not None and mail.attempts == 2

@@ -2,8 +2,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, Optional, ValidationError
 
-from ..forms import NoControlCharacters, length, required, strip_filter
+from ..forms import HumanCheckForm, NoControlCharacters, length, required, strip_filter
 from .models import UserKind
+from .names import name_problem
 
 KIND_CHOICES = [
     (UserKind.RESIDENT.value, "Privatperson"),
@@ -15,6 +16,24 @@ PASSWORD_MIN = 10
 PASSWORD_HINT = (
     f"Mindestens {PASSWORD_MIN} Zeichen. Ein langer Satz ist leicht zu merken und sicher."
 )
+
+
+class AcceptableName:
+    """Visible characters only and no staff name (see accounts.names)."""
+
+    def __init__(self, organisation: bool = False):
+        self.organisation = organisation
+
+    def __call__(self, form, field):
+        if self.organisation and form.kind.data == UserKind.RESIDENT.value:
+            return  # not used for residents
+        problem = name_problem(
+            field.data,
+            organisation=self.organisation,
+            reserved_allowed=form.reserved_names_left_to_service,
+        )
+        if problem:
+            raise ValidationError(problem)
 
 
 def _email_field(label: str = "E-Mail") -> EmailField:
@@ -63,6 +82,7 @@ class ProfileFields(FlaskForm):
             Optional(),
             length(2, 160, label="Der Name der Organisation"),
             NoControlCharacters(),
+            AcceptableName(organisation=True),
         ],
         description="Nur für Vereine, Unternehmen und Institutionen.",
         render_kw={"autocomplete": "organization"},
@@ -74,6 +94,7 @@ class ProfileFields(FlaskForm):
             required("Bitte geben Sie einen Anzeigenamen an."),
             length(2, 60, label="Der Anzeigename"),
             NoControlCharacters(),
+            AcceptableName(),
         ],
         description=(
             "So erscheinen Sie bei Ihren Beiträgen, "
@@ -87,13 +108,19 @@ class ProfileFields(FlaskForm):
         validators=[Optional()],
         description="In welcher Kommune leben oder arbeiten Sie?",
     )
+    # Sign-up checks staff names here, before the service looks up the address: an
+    # answer that differed for a known address would tell who has an account.
+    reserved_names_left_to_service = False
 
     def validate_organisation_name(self, field):
         if self.kind.data != UserKind.RESIDENT.value and not field.data:
             raise ValidationError("Bitte geben Sie den Namen Ihrer Organisation an.")
 
 
-class RegistrationForm(ProfileFields):
+class RegistrationForm(ProfileFields, HumanCheckForm):
+    """With the invisible field and the fill time: per-address limits are sized for
+    shared addresses, so bots must be stopped by the form itself."""
+
     email = _email_field()
     password, password_confirm = _new_password_fields()
     accept_privacy = BooleanField(
@@ -105,6 +132,8 @@ class RegistrationForm(ProfileFields):
 
 
 class ProfileForm(ProfileFields):
+    # Staff may keep the names they were given: the service knows who asks.
+    reserved_names_left_to_service = True
     notify_comments = BooleanField("E-Mail bei neuen Kommentaren zu Ideen, denen ich folge")
     notify_state_changes = BooleanField(
         "E-Mail, wenn sich der Stand einer Idee ändert, der ich folge"

@@ -1,18 +1,24 @@
 """Account rules: sign-up, confirmation, login, password reset, profile, staff."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..notifications.models import OutboxMessage
 from ..notifications.services import queue_mail
 from ..strategy.models import Municipality
 from ..timeutil import utcnow
 from . import tokens
 from .models import ORGANISATION_KINDS, Role, RoleAssignment, User, UserKind, new_session_token
+from .names import name_problem
 from .passwords import hash_password, needs_rehash, verify_password
+
+EXISTING_ACCOUNT_SUBJECT = "Sie haben bereits ein Konto"
+EXISTING_ACCOUNT_HINT_INTERVAL = timedelta(hours=1)
 
 
 class AccountError(ValueError):
@@ -68,14 +74,26 @@ def _apply_profile(user: User, profile: ProfileData) -> None:
         raise AccountError(
             "Bitte geben Sie den Namen Ihrer Organisation an.", field="organisation_name"
         )
+    display_name = profile.display_name.strip()
+    _check_name(user, "display_name", display_name)
+    _check_name(user, "organisation_name", organisation_name)
     municipality_id = _existing_municipality_id(profile.municipality_id)
-    user.display_name = profile.display_name.strip()
+    user.display_name = display_name
     user.kind = profile.kind
     user.organisation_name = organisation_name or None
     user.municipality_id = municipality_id
     for preference in ("notify_comments", "notify_state_changes"):
         if getattr(profile, preference) is not None:
             setattr(user, preference, getattr(profile, preference))
+
+
+def _check_name(user: User, field: str, name: str) -> None:
+    """Visible characters only; staff names only for staff and for names staff gave."""
+    reserved_allowed = user.is_staff or name == getattr(user, field)
+    organisation = field == "organisation_name"
+    problem = name_problem(name, organisation=organisation, reserved_allowed=reserved_allowed)
+    if problem:
+        raise AccountError(problem, field=field)
 
 
 def _existing_municipality_id(municipality_id: int | None) -> int | None:
@@ -109,9 +127,27 @@ def register_user(email: str, password: str, profile: ProfileData) -> User | Non
 
 
 def _mail_existing_account_hint(user: User) -> None:
+    """Tell the owner that someone tried to sign up with their address, at most hourly.
+
+    Otherwise anyone could fill a stranger's inbox by signing up with their address
+    again and again. The page answers the same either way.
+    """
+    since = utcnow() - EXISTING_ACCOUNT_HINT_INTERVAL
+    already_told = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.recipient == user.email,
+            OutboxMessage.subject == EXISTING_ACCOUNT_SUBJECT,
+            OutboxMessage.created_at > since,
+        )
+        .limit(1)
+    )
+    if already_told is not None:
+        current_app.logger.info("Hinweis auf bestehendes Konto %s schon verschickt", user.id)
+        return
     queue_mail(
         user.email,
-        "Sie haben bereits ein Konto",
+        EXISTING_ACCOUNT_SUBJECT,
         "existing_account",
         user=user,
         login_url=_external("accounts.login"),

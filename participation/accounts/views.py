@@ -4,9 +4,10 @@ from sqlalchemy import select
 
 from ..extensions import db, limiter
 from ..ideas.listing import ideas_by_author
+from ..ratelimits import write_limit
 from ..safe_redirect import is_local_path, redirect_back
 from ..strategy.models import Municipality
-from . import services
+from . import blocked, services, throttle
 from .forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -18,18 +19,13 @@ from .forms import (
 )
 
 bp = Blueprint("accounts", __name__)
+bp.before_app_request(blocked.refuse_changes_while_blocked)
+bp.app_errorhandler(403)(blocked.explain_refusal)
 
 
-def _account_limit() -> str:
-    return current_app.config["ACCOUNT_RATE_LIMIT"]
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _submitted_email() -> str:
-    return (request.form.get("email") or "").strip().lower() or "-"
+def _config_limit(config_key: str):
+    """A rate limit read from the config when the request comes (tests may change it)."""
+    return lambda: current_app.config[config_key]
 
 
 def _municipality_choices() -> list[tuple[int, str]]:
@@ -66,7 +62,7 @@ def _attach_error(form, error: services.AccountError) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_account_limit, methods=["POST"])
+@limiter.limit(_config_limit("REGISTER_RATE_LIMIT"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
@@ -95,7 +91,7 @@ def confirm_email(token: str):
 
 @bp.post("/confirm/resend")
 @login_required
-@limiter.limit(_account_limit)
+@write_limit("ACCOUNT_RATE_LIMIT")
 def resend_confirmation():
     if EmptyForm().validate_on_submit() and not current_user.is_confirmed:
         services.send_confirmation(current_user)
@@ -104,25 +100,36 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+@limiter.limit(_config_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
+@throttle.refuse_busy_address
 def login():
     target = request.args.get("next")
     if current_user.is_authenticated:
         return redirect_back(target, "accounts.account")
     form = LoginForm()
+    wait = 0
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle.forget_account(form.email.data)
             login_user(user)
             flash(f"Willkommen, {user.display_name}! Sie sind angemeldet.", "success")
             return redirect_back(target, "accounts.account")
-        form.password.errors = [
-            *form.password.errors,
-            "E-Mail-Adresse oder Passwort ist nicht richtig.",
-        ]
+        wait = throttle.record_failure(form.email.data)
+        form.password.errors = [*form.password.errors, _login_error(wait)]
     next_path = target if is_local_path(target) else None
-    return render_template("accounts/login.html", form=form, next_path=next_path)
+    page = render_template("accounts/login.html", form=form, next_path=next_path)
+    return (page, 429, {"Retry-After": str(wait)}) if wait else page
+
+
+def _login_error(wait: int) -> str:
+    if not wait:
+        return "E-Mail-Adresse oder Passwort ist nicht richtig."
+    return (
+        "E-Mail-Adresse oder Passwort ist nicht richtig. Zu viele Fehlversuche: Bitte warten "
+        f"Sie {throttle.minutes(wait)} oder setzen Sie Ihr Passwort über „Passwort vergessen?“ "
+        "zurück."
+    )
 
 
 @bp.post("/logout")
@@ -137,18 +144,18 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_account_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_submitted_email)
+@limiter.limit(_config_limit("ACCOUNT_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        if throttle.may_send_reset_mail(form.email.data):
+            services.request_password_reset(form.email.data)
         return render_template("accounts/reset_requested.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_account_limit, methods=["POST"])
+@limiter.limit(_config_limit("ACCOUNT_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
 def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:
@@ -156,9 +163,12 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
-        logout_user()
-        flash("Ihr neues Passwort ist gespeichert. Bitte melden Sie sich damit an.", "success")
-        return redirect(url_for("accounts.login"))
+        throttle.forget_account(user.email)
+        # The link proved who this is: signing in here lets the owner through even
+        # when strangers have used up the sign-in allowance of their address.
+        login_user(user)
+        flash("Ihr neues Passwort ist gespeichert. Sie sind angemeldet.", "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/reset_password.html", form=form)
 
 
@@ -192,7 +202,7 @@ def edit_profile():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_account_limit, methods=["POST"])
+@write_limit("ACCOUNT_RATE_LIMIT")
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
-from ..accounts.models import User
+from ..accounts.models import User, new_session_token
 from ..accounts.passwords import hash_password
 from ..extensions import db
 from ..ideas.models import Comment, Follow, Idea, IdeaState, Support
@@ -66,7 +66,9 @@ def _users(rng: random.Random, count: int, towns: list[Municipality], start: int
             "municipality_id": town.id,
             "confirmed_at": now - timedelta(days=rng.randint(1, 400)),
             "created_at": now - timedelta(days=rng.randint(1, 400)),
-            "session_token": f"demo{number:08d}",
+            # Random like every account's: a token derived from the number would let
+            # anyone who knows the secret key sign a demo person's session.
+            "session_token": new_session_token(),
         }
         if rng.random() < 0.08:
             kind, name = rng.choice(content.ORGANISATIONS)
@@ -100,6 +102,7 @@ def _idea_row(rng, fields, places, authors, now, state: str | None = None) -> di
         "author_id": rng.choice(authors),
         "state": state,
         "state_reason": reason,
+        "hidden_from": IdeaState.PUBLISHED if state == IdeaState.HIDDEN else None,
         "created_at": created,
         "updated_at": created,
         "published_at": decided if state in (IdeaState.PUBLISHED, IdeaState.HIDDEN) else None,

@@ -6,9 +6,10 @@ from datetime import timedelta
 from sqlalchemy import insert, select
 
 from ..accounts.models import Role, RoleAssignment
+from ..audit import AuditEntry
 from ..extensions import db
 from ..ideas.models import IdeaState
-from ..moderation.models import AuditEntry, Report, ReportReason
+from ..moderation.models import Report, ReportReason
 
 DECISIONS = {
     IdeaState.PUBLISHED: "idea.publish",
@@ -27,7 +28,11 @@ def write_history(rng: random.Random, ids: list[int], rows: list[dict], user_ids
     moderators = demo_moderator_ids()
     entries, reports = [], []
     for idea_id, row in zip(ids, rows, strict=True):
-        base = {"object_type": "ideas", "object_id": idea_id}
+        base = {
+            "object_type": "ideas",
+            "object_id": idea_id,
+            "municipality_id": row["municipality_id"],
+        }
         entries.append(
             {
                 **base,

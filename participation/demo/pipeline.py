@@ -15,10 +15,9 @@ from itertools import chain
 from sqlalchemy import func, insert, select, true, update
 
 from ..accounts.models import Role, RoleAssignment, User
+from ..audit import AuditEntry, summary  # the very format `audit.record` stores
 from ..extensions import db
 from ..ideas.models import Idea, IdeaState
-from ..moderation.audit import summary  # the very format `audit.record` stores
-from ..moderation.models import AuditEntry
 from ..pipeline.models import (
     Assessment,
     FundingSource,
@@ -278,6 +277,7 @@ def _audit(actor_id, action: str, obj: tuple[str, int], at: datetime, **values) 
         "before": summary(values.get("before")),
         "after": summary(values.get("after")),
         "reason": values.get("reason"),
+        "municipality_id": values.get("town"),
         "created_at": at,
     }
 
@@ -303,19 +303,20 @@ def _collect(children: dict, project_id: int, draft: Draft, context: Context) ->
             after={"title": draft.row["title"]},
         )
     )
-    for idea_id, at in draft.links:
+    for idea, at in zip(draft.links, draft.taken_at, strict=True):
         children[ProjectIdea].append(
-            own | {"idea_id": idea_id, "added_by_id": team, "added_at": at}
+            own | {"idea_id": idea.id, "added_by_id": team, "added_at": at}
         )
+        adopted = {"before": "published", "after": "adopted", "town": idea.municipality_id}
         children[AuditEntry] += [
-            _audit(team, "idea.adopt", ("ideas", idea_id), at, before="published", after="adopted"),
+            _audit(team, "idea.adopt", ("ideas", idea.id), at, **adopted),
             _audit(
-                team, "project.take_idea", ("projects", project_id), at, after={"idea": idea_id}
+                team, "project.take_idea", ("projects", project_id), at, after={"idea": idea.id}
             ),
         ]
         children["adopted"].append(
             {
-                "id": idea_id,
+                "id": idea.id,
                 "state": IdeaState.ADOPTED,
                 "state_reason": None,
                 "state_changed_at": at,
@@ -363,6 +364,7 @@ def _decline(rng: random.Random, open_ideas: list[Candidate], count: int, contex
                 before="published",
                 after="declined",
                 reason=answer,
+                town=candidate.municipality_id,
             )
         )
     if answers:

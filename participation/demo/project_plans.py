@@ -53,7 +53,8 @@ class Draft:
     funding: list[dict] = field(default_factory=list)
     milestones: list[dict] = field(default_factory=list)
     updates: list[dict] = field(default_factory=list)
-    links: list[tuple[int, datetime]] = field(default_factory=list)  # (idea id, taken at)
+    links: list[Source] = field(default_factory=list)  # the ideas taken in
+    taken_at: list[datetime] = field(default_factory=list)  # when each was taken
 
 
 def status_for(rng: random.Random, index: int) -> str:
@@ -260,12 +261,13 @@ def draft_project(rng: random.Random, plan, index: int, sources: list[Source], c
         municipality_ids=places,
         funding=funding(rng, plan, status, row["budget"], len(places)),
         milestones=milestones(rng, status, starts, ends, context.today),
-        links=[(s.id, _taken_at(rng, s, row["created_at"], context.now)) for s in sources],
+        links=list(sources),
+        taken_at=[_taken_at(rng, s, row["created_at"], context.now) for s in sources],
         updates=updates(rng, row, _audience(places, context), context.today),
     )
     for update in draft.updates:
         update["created_at"] = min(update["created_at"], context.now)
-    changes = [row["created_at"], *(at for _, at in draft.links)]
+    changes = [row["created_at"], *draft.taken_at]
     changes += [update["created_at"] for update in draft.updates]
     row["updated_at"] = max(changes)
     return draft

@@ -2,8 +2,8 @@
 
 from sqlalchemy import update
 
+from .. import audit
 from ..extensions import db
-from ..moderation import audit
 from ..timeutil import utcnow
 from .models import Comment, CommentState, Idea
 from .services import IdeaError

@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import User
 from ..extensions import db
+from ..input_guard import page_number
 from ..strategy.models import FieldOfAction, Municipality
 from . import search
 from .models import Idea, IdeaState
@@ -25,7 +26,6 @@ LISTABLE_STATES = {
     IdeaState.DECLINED: "Nicht weiterverfolgt",
 }
 PER_PAGE = 20
-MAX_PAGE = 10_000
 
 
 @dataclass
@@ -66,13 +66,6 @@ class IdeaFilter:
     @property
     def is_filtered(self) -> bool:
         return bool(self.field or self.municipality or self.state or self.q)
-
-
-def page_number(raw) -> int:
-    try:
-        return min(max(int(raw), 1), MAX_PAGE)
-    except (TypeError, ValueError):
-        return 1
 
 
 @dataclass

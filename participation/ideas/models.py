@@ -68,6 +68,8 @@ class Idea(db.Model):
     reason_category: Mapped[str | None] = mapped_column(String(120))
     # The project team's public answer when it does not pursue the idea.
     team_answer: Mapped[str | None] = mapped_column(Text)
+    # While hidden: the public state it returns to when a moderator restores it.
+    hidden_from: Mapped[str | None] = mapped_column(String(20))
 
     field: Mapped[FieldOfAction] = relationship(lazy="raise")
     municipality: Mapped[Municipality] = relationship(lazy="raise")
@@ -76,6 +78,10 @@ class Idea(db.Model):
     @property
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES
+
+    @property
+    def audit_municipality_id(self) -> int:
+        return self.municipality_id
 
     @property
     def is_open_for_support(self) -> bool:
@@ -139,6 +145,12 @@ class Comment(db.Model):
 
     author: Mapped[User] = relationship(lazy="raise")
     idea: Mapped[Idea] = relationship(lazy="raise")
+
+    @property
+    def audit_municipality_id(self) -> int | None:
+        """A comment belongs to its idea's town."""
+        idea = db.session.get(Idea, self.idea_id)
+        return idea.municipality_id if idea is not None else None
 
     @property
     def is_visible(self) -> bool:

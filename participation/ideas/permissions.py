@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from ..moderation.permissions import can_moderate_municipality
+from ..roles import in_scope as can_moderate_municipality
+from ..roles import is_member, is_signed_in
 from ..timeutil import utcnow
 from .models import Comment, CommentState, Idea, IdeaState
 
@@ -13,6 +14,7 @@ __all__ = [
     "can_edit_idea",
     "can_follow_idea",
     "can_report",
+    "can_revise_idea",
     "can_see_idea_content",
     "can_submit_idea",
     "can_support_idea",
@@ -23,15 +25,13 @@ __all__ = [
 ]
 
 
-def _is_member(user) -> bool:
-    """Confirmed and not blocked: may contribute."""
-    return bool(
-        user is not None and user.is_authenticated and user.is_confirmed and not user.is_blocked
-    )
-
-
 def is_author(user, idea: Idea) -> bool:
-    return bool(user is not None and user.is_authenticated and idea.author_id == user.id)
+    return is_signed_in(user) and idea.author_id == user.id
+
+
+def _is_acting_author(user, author_id: int) -> bool:
+    """The author, and free to act: a blocked account changes nothing, not even its own."""
+    return is_member(user) and author_id == user.id
 
 
 def can_view_idea(user, idea: Idea) -> bool:
@@ -64,43 +64,46 @@ def can_see_idea_content(user, idea: Idea) -> bool:
 
 
 def can_submit_idea(user) -> bool:
-    return _is_member(user)
+    return is_member(user)
 
 
 def can_edit_idea(user, idea: Idea) -> bool:
-    return is_author(user, idea) and idea.state == IdeaState.PENDING
+    return _is_acting_author(user, idea.author_id) and idea.state == IdeaState.PENDING
 
 
 def can_withdraw_idea(user, idea: Idea) -> bool:
-    return is_author(user, idea) and idea.state == IdeaState.PENDING
+    return _is_acting_author(user, idea.author_id) and idea.state == IdeaState.PENDING
+
+
+def can_revise_idea(user, idea: Idea) -> bool:
+    return _is_acting_author(user, idea.author_id) and idea.state == IdeaState.REJECTED
 
 
 def can_support_idea(user, idea: Idea) -> bool:
-    return _is_member(user) and idea.is_open_for_support
+    return is_member(user) and idea.is_open_for_support
 
 
 def can_comment_idea(user, idea: Idea) -> bool:
-    return _is_member(user) and idea.is_open_for_comments
+    return is_member(user) and idea.is_open_for_comments
 
 
 def can_follow_idea(user, idea: Idea) -> bool:
-    return bool(user is not None and user.is_authenticated) and can_view_idea(user, idea)
+    """Following subscribes to mail: a blocked account may unfollow, not start following."""
+    return is_signed_in(user) and not user.is_blocked and can_view_idea(user, idea)
 
 
 def can_report(user) -> bool:
-    return bool(user is not None and user.is_authenticated and not user.is_blocked)
+    return is_signed_in(user) and not user.is_blocked
 
 
 def can_edit_comment(user, comment: Comment, now: datetime | None = None) -> bool:
-    if user is None or not user.is_authenticated or comment.author_id != user.id:
+    if not _is_acting_author(user, comment.author_id):
         return False
     return comment.state == CommentState.PUBLISHED and (now or utcnow()) <= comment.editable_until()
 
 
 def can_delete_comment(user, comment: Comment) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and comment.author_id == user.id
-        and comment.state in (CommentState.PUBLISHED, CommentState.PENDING)
+    return _is_acting_author(user, comment.author_id) and comment.state in (
+        CommentState.PUBLISHED,
+        CommentState.PENDING,
     )

@@ -1,19 +1,10 @@
 """Revise and resubmit: a rejected idea goes back to the queue with its history."""
 
-from ..moderation import audit
+from .. import audit
 from ..timeutil import utcnow
 from . import services
 from .models import Idea, IdeaState
-
-
-def can_revise_idea(user, idea: Idea) -> bool:
-    return (
-        user is not None
-        and user.is_authenticated
-        and idea.author_id == user.id
-        and idea.state == IdeaState.REJECTED
-        and not getattr(user, "is_blocked", False)
-    )
+from .permissions import can_revise_idea
 
 
 def resubmit_idea(author, idea: Idea, data: services.IdeaData) -> Idea:

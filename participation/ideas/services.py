@@ -6,10 +6,9 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import audit
 from ..extensions import db
-from ..moderation import audit
-from ..moderation.permissions import can_moderate_municipality
-from ..pipeline.permissions import can_plan_projects
+from ..roles import PLANNING_ROLES, has_any_role, in_scope, is_member
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from . import notify, permissions
@@ -72,10 +71,10 @@ class IdeaData:
 
 def _may_act(actor, idea: Idea, transition: Transition) -> bool:
     if transition.by == "author":
-        return actor is not None and actor.id == idea.author_id
+        return is_member(actor) and actor.id == idea.author_id
     if transition.by == "team":
-        return can_plan_projects(actor)
-    return can_moderate_municipality(actor, idea.municipality_id)
+        return has_any_role(actor, PLANNING_ROLES)
+    return in_scope(actor, idea.municipality_id)
 
 
 def change_state(
@@ -110,6 +109,7 @@ def change_state(
         raise IdeaError("Bitte geben Sie eine Begründung an.", field="reason")
     before, now = idea.state, utcnow()
     idea.state, idea.state_reason, idea.state_changed_at = target, reason, now
+    idea.hidden_from = before if target == IdeaState.HIDDEN else None
     if target == IdeaState.PUBLISHED and idea.published_at is None:
         idea.published_at = now
     audit.record(
@@ -137,7 +137,7 @@ def hide_idea(moderator, idea: Idea, reason: str) -> Idea:
 
 def restore_target(idea: Idea) -> str:
     """A hidden idea returns to where it was before it was hidden."""
-    before = audit.state_before_last(idea, "idea.hide")
+    before = idea.hidden_from
     return before if (IdeaState.HIDDEN, before) in TRANSITIONS else IdeaState.PUBLISHED
 
 

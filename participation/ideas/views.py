@@ -1,10 +1,11 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db, limiter
+from ..extensions import db
+from ..input_guard import record_id
 from ..moderation.services import file_report
 from ..pipeline.roadmap import idea_path
-from ..ratelimits import write_limit
+from ..ratelimits import person_and_address_limit, write_limit
 from . import listing, notify, permissions, services
 from .choices import field_choices, municipality_choices
 from .forms import CommentEditForm, CommentForm, IdeaForm, ReportForm
@@ -13,11 +14,12 @@ from .permissions import (
     can_comment_idea,
     can_edit_comment,
     can_edit_idea,
+    can_revise_idea,
     can_support_idea,
     can_view_idea,
     can_withdraw_idea,
 )
-from .revise import can_revise_idea, resubmit_idea
+from .revise import resubmit_idea
 from .threads import comment_thread
 
 bp = Blueprint("ideas", __name__)
@@ -33,7 +35,6 @@ def register_globals(state) -> None:
 def idea_helpers() -> dict:
     return {
         "state_explanations": STATE_EXPLANATIONS,
-        "can_revise_idea": can_revise_idea,
         **{name: getattr(permissions, name) for name in permissions.__all__},
     }
 
@@ -123,7 +124,7 @@ def new():
 
 
 @bp.get("/ideas/similar")
-@limiter.limit("60 per minute")
+@person_and_address_limit("SIMILAR_RATE_LIMIT", ["GET"])
 def similar():
     ideas = listing.similar_ideas(request.args.get("title", "")[:160])
     return render_template("ideas/_similar.html", similar=ideas)
@@ -235,7 +236,8 @@ def comment(idea_id: int):
 def _reply_parent(raw_id: str | None, idea: Idea) -> Comment | None:
     if not raw_id:
         return None
-    parent = db.session.get(Comment, int(raw_id)) if raw_id.isdigit() else None
+    parent_id = record_id(raw_id)
+    parent = db.session.get(Comment, parent_id) if parent_id else None
     if (
         parent is None
         or parent.idea_id != idea.id

@@ -10,6 +10,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select, update
 
+from .. import audit
 from ..accounts.models import User
 from ..accounts.services import end_all_sessions
 from ..extensions import db
@@ -19,9 +20,8 @@ from ..ideas.models import Comment, CommentState, Idea, IdeaState
 from ..ideas.notify import external_url
 from ..notifications.services import queue_mail
 from ..timeutil import utcnow
-from . import audit
 from .models import Report
-from .permissions import can_block_users, can_moderate_municipality
+from .permissions import block_refusal, can_moderate_municipality
 
 DECISION_SUBJECTS = {
     "publish": "Ihre Idee ist freigegeben",
@@ -178,10 +178,7 @@ def dismiss_reports(moderator, *, idea=None, comment=None) -> int:
 
 def block_user(moderator, user: User, reason: str, until: datetime | None = None) -> User:
     """Stop a person from contributing; they are logged out everywhere at once."""
-    if not can_block_users(moderator):
-        raise ideas.NotAllowed("Konten sperren dürfen nur Kreis-Moderation und Administration.")
-    if user.id == moderator.id:
-        raise ModerationError("Sie können Ihr eigenes Konto nicht sperren.")
+    _require_block_right(moderator, user, blocking=True)
     if not reason.strip():
         raise ModerationError("Bitte geben Sie einen Grund an.", "reason")
     user.blocked_at, user.blocked_until, user.blocked_reason = utcnow(), until, reason.strip()
@@ -192,9 +189,14 @@ def block_user(moderator, user: User, reason: str, until: datetime | None = None
     return user
 
 
+def _require_block_right(moderator, user: User, blocking: bool) -> None:
+    refusal = block_refusal(moderator, user, blocking=blocking)
+    if refusal is not None:
+        raise ideas.NotAllowed(refusal)
+
+
 def unblock_user(moderator, user: User) -> User:
-    if not can_block_users(moderator):
-        raise ideas.NotAllowed("Konten entsperren dürfen nur Kreis-Moderation und Administration.")
+    _require_block_right(moderator, user, blocking=False)
     before = user.blocked_reason
     user.blocked_at = user.blocked_until = user.blocked_reason = None
     audit.record(moderator, "user.unblock", user, before=before)

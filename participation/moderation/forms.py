@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
-from ..forms import NoControlCharacters, length, required, strip_filter
+from ..forms import GermanDateField, NoControlCharacters, length, required, strip_filter
 from ..ideas.forms import BODY_MAX, COMMENT_MAX, TITLE_MAX
 from ..timeutil import utcnow
 from .models import REASON_KIND_LABELS
@@ -30,7 +30,7 @@ class ReasonForm(FlaskForm):
 
 
 class BlockForm(ReasonForm):
-    until = DateField(
+    until = GermanDateField(
         "Gesperrt bis (freiwillig)",
         validators=[Optional()],
         description="Leer lassen für eine Sperre ohne Enddatum.",

@@ -1,33 +1,13 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
+from ..ideas.models import Comment, Idea
 from ..timeutil import utcnow
-
-
-class AuditEntry(db.Model):
-    """Append-only record of a decision or state change: who, what, when, why."""
-
-    __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_object", "object_type", "object_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[int]
-    before: Mapped[str | None] = mapped_column(Text)
-    after: Mapped[str | None] = mapped_column(Text)
-    reason: Mapped[str | None] = mapped_column(Text)
-
-    actor: Mapped[User | None] = relationship(lazy="joined")
 
 
 class ReportReason(StrEnum):
@@ -75,24 +55,16 @@ class Report(db.Model):
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
 
     @property
+    def audit_municipality_id(self) -> int | None:
+        """A report belongs to the town of what it reports."""
+        target = db.session.get(
+            Comment if self.comment_id else Idea, self.comment_id or self.idea_id
+        )
+        return target.audit_municipality_id if target is not None else None
+
+    @property
     def reason_label(self) -> str:
         return REPORT_REASON_LABELS.get(ReportReason(self.reason), self.reason)
-
-
-APPEND_ONLY = "Einträge im Audit-Log können nicht geändert oder gelöscht werden."
-
-
-@event.listens_for(AuditEntry, "before_update")
-@event.listens_for(AuditEntry, "before_delete")
-def _audit_is_append_only(mapper, connection, target) -> None:
-    raise RuntimeError(APPEND_ONLY)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _no_bulk_changes_to_the_audit_log(state) -> None:
-    """`session.execute(update(AuditEntry))` skips the per-object events above."""
-    if (state.is_update or state.is_delete) and state.bind_mapper is AuditEntry.__mapper__:
-        raise RuntimeError(APPEND_ONLY)
 
 
 class ReasonKind(StrEnum):
@@ -117,6 +89,8 @@ class ReasonTemplate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     title: Mapped[str] = mapped_column(String(120))
+    # The title a shipped default had when it was seeded: renaming it never brings it back.
+    seeded_title: Mapped[str | None] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -1,36 +1,39 @@
-"""Who may moderate what. Pure predicates, shared by views and templates."""
+"""Who may moderate what. Pure predicates over `participation.roles`, shared by views
+and templates."""
 
-from ..accounts.models import Role, User
+from ..accounts.models import User
+from ..roles import (
+    block_refusal,
+    can_block,
+    can_block_anyone,
+    can_unblock,
+    in_scope,
+    is_admin,
+    is_district_moderator,
+    is_last_admin,
+    is_moderator,
+    moderation_scope,
+)
+
+__all__ = [
+    "block_refusal",
+    "can_block",
+    "can_block_users",
+    "can_decide_on_idea",
+    "can_edit_reason_templates",
+    "can_moderate_municipality",
+    "can_unblock",
+    "can_view_log",
+    "can_view_queue",
+    "is_district_moderator",
+    "is_last_admin",
+    "is_moderator",
+    "moderation_scope",
+]
 
 
-def _roles(user: User | None) -> list:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    if getattr(user, "is_blocked", False):
-        return []  # a blocked account keeps its roles on paper, but cannot use them
-    return list(user.roles)
-
-
-def moderation_scope(user: User | None) -> set[int | None] | None:
-    """Municipality ids a moderator covers; None means the whole district."""
-    assignments = [a for a in _roles(user) if a.role in (Role.MODERATOR, Role.ADMIN)]
-    if any(a.municipality_id is None for a in assignments):
-        return None
-    return {a.municipality_id for a in assignments}
-
-
-def can_moderate_municipality(user: User | None, municipality_id: int) -> bool:
-    scope = moderation_scope(user)
-    return scope is None or municipality_id in scope
-
-
-def is_moderator(user: User | None) -> bool:
-    scope = moderation_scope(user)
-    return scope is None or bool(scope)
-
-
-def is_district_moderator(user: User | None) -> bool:
-    return bool(_roles(user)) and moderation_scope(user) is None
+def can_moderate_municipality(user: User | None, municipality_id: int | None) -> bool:
+    return in_scope(user, municipality_id)
 
 
 def can_view_queue(user: User | None) -> bool:
@@ -38,7 +41,7 @@ def can_view_queue(user: User | None) -> bool:
 
 
 def can_decide_on_idea(user: User | None, idea) -> bool:
-    return is_moderator(user) and can_moderate_municipality(user, idea.municipality_id)
+    return in_scope(user, idea.municipality_id)
 
 
 def can_view_log(user: User | None) -> bool:
@@ -46,9 +49,9 @@ def can_view_log(user: User | None) -> bool:
 
 
 def can_block_users(user: User | None) -> bool:
-    """Blocking acts district-wide, so it is for district moderators and admins."""
-    return is_district_moderator(user)
+    """Whether the block buttons show at all; `can_block` decides per person."""
+    return can_block_anyone(user)
 
 
 def can_edit_reason_templates(user: User | None) -> bool:
-    return any(a.role == Role.ADMIN for a in _roles(user))
+    return is_admin(user)

@@ -10,9 +10,9 @@ from ..extensions import db
 from ..ideas.listing import with_card_details
 from ..ideas.models import Comment, CommentState, Idea, IdeaState
 from ..ideas.threads import ThreadItem
+from ..roles import scope_filter
 from ..strategy.models import FieldOfAction, Municipality
 from .models import Report
-from .permissions import moderation_scope
 
 KINDS = {"idea": "Ideen", "comment": "Kommentare", "report": "Meldungen"}
 QUEUE_LIMIT = 200
@@ -59,9 +59,7 @@ class QueueItem:
 
 
 def _scoped(query: Select, user, filters: QueueFilter) -> Select:
-    scope = moderation_scope(user)
-    if scope is not None:
-        query = query.where(Idea.municipality_id.in_(scope or [-1]))
+    query = query.where(scope_filter(user, Idea.municipality_id))
     if filters.municipality:
         query = query.where(Municipality.slug == filters.municipality)
     if filters.field:
@@ -146,10 +144,9 @@ def moderation_queue(user, filters: QueueFilter) -> list[QueueItem]:
 
 def waiting_count(user) -> int:
     """For the staff navigation: how many items wait in this moderator's scope."""
-    scope = moderation_scope(user)
 
     def scoped(query):
-        return query if scope is None else query.where(Idea.municipality_id.in_(scope or [-1]))
+        return query.where(scope_filter(user, Idea.municipality_id))
 
     ideas = scoped(select(func.count(Idea.id)).where(Idea.state == IdeaState.PENDING))
     comments = scoped(

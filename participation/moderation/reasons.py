@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import audit
 from ..extensions import db
-from . import audit
 from .models import ReasonKind, ReasonTemplate, Report
 
 OTHER_CATEGORY = "Sonstiger Grund"

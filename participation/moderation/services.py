@@ -1,13 +1,11 @@
 """Reports and reason templates; decisions live in `decisions.py`."""
 
-import json
-
 from flask import current_app
 from sqlalchemy import select
 
+from .. import audit
 from ..extensions import db
-from . import audit
-from .models import AuditEntry, ReasonTemplate, Report, ReportReason
+from .models import ReasonTemplate, Report, ReportReason
 
 
 class ReportError(ValueError):
@@ -34,14 +32,14 @@ def file_report(reporter, *, reason: str, note: str = "", idea=None, comment=Non
 
 
 def _known_templates() -> set[tuple[str, str]]:
-    """(kind, title) of every template there is, and of every one there was before an
-    admin renamed it: a renamed default must not come back next to its new version."""
-    rows = db.session.execute(select(ReasonTemplate.kind, ReasonTemplate.title))
-    known = {(kind, title) for kind, title in rows}
-    renames = select(AuditEntry.before).where(AuditEntry.action == "reason.update")
-    for before in db.session.scalars(renames):
-        old = json.loads(before or "{}")
-        known.add((old.get("kind"), old.get("title")))
+    """(kind, title) of every template there is, and of every default as it was seeded:
+    a renamed default must not come back next to its new version."""
+    rows = db.session.execute(
+        select(ReasonTemplate.kind, ReasonTemplate.title, ReasonTemplate.seeded_title)
+    )
+    known = set()
+    for kind, title, seeded_title in rows:
+        known |= {(kind, title), (kind, seeded_title)}
     return known
 
 
@@ -52,7 +50,7 @@ def seed_reason_templates(data: dict) -> int:
     for position, row in enumerate(data.get("reason_templates", []), start=1):
         if (row["kind"], row["title"]) in existing:
             continue
-        db.session.add(ReasonTemplate(position=position, **row))
+        db.session.add(ReasonTemplate(position=position, seeded_title=row["title"], **row))
         created += 1
     db.session.flush()
     return created

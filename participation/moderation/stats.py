@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
+from ..audit import AuditEntry
 from ..extensions import db
 from ..ideas.models import Idea, IdeaState
 from ..strategy.models import Municipality
 from ..timeutil import utcnow
-from .models import AuditEntry
 
 DECISION_ACTIONS = (
     "idea.publish",

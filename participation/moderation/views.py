@@ -5,13 +5,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..audit import reader as log
 from ..extensions import db
 from ..ideas import services as ideas
 from ..ideas.choices import field_choices, municipality_choices
 from ..ideas.listing import get_idea_with_details
 from ..ideas.models import COMMENT_STATE_LABELS, Comment, CommentState, Idea, IdeaState
 from ..ratelimits import write_limit
-from . import decisions, log, permissions, reasons
+from . import decisions, permissions, reasons
 from .forms import BlockForm, CommentCorrectionForm, CorrectionForm, ReasonForm, ReasonTemplateForm
 from .models import REASON_KIND_LABELS, ReasonKind, ReasonTemplate
 from .queue import KINDS, QueueFilter, moderation_queue, moderation_thread, waiting_count
@@ -34,6 +35,8 @@ def staff_navigation() -> dict:
 def moderation_helpers() -> dict:
     return {
         "can_block_users": permissions.can_block_users(current_user),
+        "can_block": permissions.can_block,
+        "can_unblock": permissions.can_unblock,
         "can_edit_reason_templates": permissions.can_edit_reason_templates(current_user),
         "action_labels": log.ACTION_LABELS,
         "object_labels": log.OBJECT_LABELS,
@@ -274,6 +277,9 @@ def block_user(user_id: int):
     if not permissions.can_block_users(current_user):
         abort(403)
     person = db.session.get(User, user_id) or abort(404)
+    refusal = permissions.block_refusal(current_user, person)
+    if refusal is not None:
+        return render_template("moderation/block.html", person=person, refusal=refusal), 403
     form = _reason_form(ReasonKind.BLOCK, BlockForm)
     if form.validate_on_submit():
         reason = reasons.compose(form.template.data, form.reason.data)
@@ -291,9 +297,9 @@ def block_user(user_id: int):
 @bp.post("/users/<int:user_id>/unblock")
 @write_limit("MODERATION_RATE_LIMIT")
 def unblock_user(user_id: int):
-    if not permissions.can_block_users(current_user):
-        abort(403)
     person = db.session.get(User, user_id) or abort(404)
+    if not permissions.can_unblock(current_user, person):
+        abort(403)
     decisions.unblock_user(current_user, person)
     flash(f"Das Konto von {person.display_name} ist wieder freigeschaltet.", "success")
     return redirect(url_for("moderation.queue"))
@@ -305,7 +311,10 @@ def audit_log():
         abort(403)
     filters = log.LogFilter.from_args(request.args)
     return render_template(
-        "moderation/log.html", page=log.entries(filters), filters=filters, actions=log.ACTION_LABELS
+        "moderation/log.html",
+        page=log.entries(current_user, filters),
+        filters=filters,
+        actions=log.ACTION_LABELS,
     )
 
 

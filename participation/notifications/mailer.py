@@ -3,21 +3,55 @@
 import logging
 import smtplib
 import ssl
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
 logger = logging.getLogger("participation.mail")
+
+NO_STARTTLS = (
+    "Der Mailserver bietet kein STARTTLS an; Zugangsdaten werden nicht unverschlüsselt gesendet."
+)
+
+
+class InsecureServerError(smtplib.SMTPException):
+    """The server would only take our credentials (and the mail) in clear text."""
+
+
+def compose(
+    sender: str, recipient: str, subject: str, body: str, *, message_id: str, date: datetime
+) -> EmailMessage:
+    """One mail with the headers every mail needs; `date` is naive UTC, as stored."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = format_datetime(date.replace(tzinfo=UTC))
+    message["Message-ID"] = message_id
+    message.set_content(body)
+    return message
 
 
 class LogMailer:
     """Writes each message to the log, e.g. for local development."""
 
-    def send(self, sender: str, recipient: str, subject: str, body: str) -> None:
-        logger.info("E-Mail an %s\nBetreff: %s\n\n%s\n", recipient, subject, body)
+    def send(self, message: EmailMessage) -> None:
+        logger.info(
+            "E-Mail an %s\nBetreff: %s\n\n%s\n",
+            message["To"],
+            message["Subject"],
+            message.get_content(),
+        )
 
 
 class SmtpMailer:
-    """smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS)."""
+    """smtp://host:port or smtps://… (implicit TLS); certificates are always verified.
+
+    With credentials in the URL, smtp:// requires STARTTLS: a server (or anyone in
+    between) that hides it must not receive the password or the mail in clear. A
+    relay without credentials (a local mail server) is used as it is.
+    """
 
     def __init__(self, url: str, timeout: float = 10.0):
         parts = urlsplit(url)
@@ -28,26 +62,28 @@ class SmtpMailer:
         self.password = unquote(parts.password) if parts.password else None
         self.timeout = timeout
 
-    def send(self, sender: str, recipient: str, subject: str, body: str) -> None:
-        message = EmailMessage()
-        message["From"] = sender
-        message["To"] = recipient
-        message["Subject"] = subject
-        message.set_content(body)
+    def send(self, message: EmailMessage) -> None:
         with self._connect() as smtp:
+            if not self.implicit_tls:
+                self._start_tls(smtp)
             if self.username:
                 smtp.login(self.username, self.password or "")
             smtp.send_message(message)
 
     def _connect(self) -> smtplib.SMTP:
         if self.implicit_tls:
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout)
-        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            # Without a context, smtplib would accept any certificate.
+            context = ssl.create_default_context()
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+
+    def _start_tls(self, smtp: smtplib.SMTP) -> None:
         smtp.ehlo()
         if smtp.has_extn("starttls"):
             smtp.starttls(context=ssl.create_default_context())
             smtp.ehlo()
-        return smtp
+        elif self.username:
+            raise InsecureServerError(NO_STARTTLS)
 
 
 def mailer_for(url: str) -> LogMailer | SmtpMailer:

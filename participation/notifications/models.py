@@ -11,7 +11,11 @@ class OutboxMessage(db.Model):
     """An e-mail, written in the transaction of the event that caused it."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_pending", "sent_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_pending", "sent_at", "next_attempt_at"),
+        # "Did this person get this mail lately?" (one hint an hour for a known address).
+        Index("ix_outbox_messages_recipient_created", "recipient", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))

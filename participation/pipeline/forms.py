@@ -1,8 +1,7 @@
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     DecimalField,
     IntegerField,
     RadioField,
@@ -14,9 +13,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ..forms import NoControlCharacters, length, required, strip_filter
+from ..forms import GermanDateField, NoControlCharacters, length, required, strip_filter
 from .models import FUNDING_STATUS_LABELS, KIND_LABELS, STATUS_LABELS, ProjectKind
 
+CENT = Decimal("0.01")
+TOO_LARGE_AMOUNT = "Der Betrag ist zu groß: höchstens 999.999.999.999,99 €."
 SCALE_CHOICES = [
     (1, "1 – sehr gering"),
     (2, "2 – gering"),
@@ -64,13 +65,17 @@ class GermanDecimalField(DecimalField):
     """Accepts what people type in Germany: "1,5", "1.250.000,00 €", "250000".
 
     A text input (with the decimal keypad on phones): a number input refuses
-    "1.250.000,00" and drops such a value when the form is shown again."""
+    "1.250.000,00" and drops such a value when the form is shown again.
+    `digits` is the column's precision (Numeric(digits, 2)): a larger value gets
+    `too_large` as its message instead of overflowing the database."""
 
     widget = TextInput()
 
-    def __init__(self, label: str, message: str, **kwargs):
+    def __init__(self, label: str, message: str, digits: int, too_large: str, **kwargs):
         super().__init__(label, places=2, **kwargs)
         self.message = message
+        self.limit = Decimal(10) ** (digits - 2)
+        self.too_large = too_large
 
     def process_formdata(self, valuelist):
         raw = (valuelist[0] if valuelist else "").replace("€", "").replace(" ", "").strip()
@@ -88,6 +93,15 @@ class GermanDecimalField(DecimalField):
         if not self.data.is_finite():
             self.data = None
             raise ValueError(self.message)
+        self._round_within_column()
+
+    def _round_within_column(self) -> None:
+        """Cents as the database rounds them (half up), and no more digits than it holds."""
+        if abs(self.data) < self.limit:
+            self.data = self.data.quantize(CENT, rounding=ROUND_HALF_UP)
+        if abs(self.data) >= self.limit:
+            self.data = None
+            raise ValueError(self.too_large)
 
     def _value(self):
         if self.raw_data:
@@ -95,19 +109,6 @@ class GermanDecimalField(DecimalField):
         if self.data is None:
             return ""
         return f"{self.data:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-
-
-class GermanDateField(DateField):
-    """A date picker on phones; typed "01.03.2027" works too, with a German message."""
-
-    def __init__(self, label: str, **kwargs):
-        super().__init__(label, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Bitte geben Sie ein Datum an, zum Beispiel 01.03.2027.") from None
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -215,12 +216,16 @@ class ProjectForm(FlaskForm):
     staff_fte = GermanDecimalField(
         "Personalbedarf in Vollzeitstellen",
         "Bitte geben Sie eine Zahl an, zum Beispiel 1,5.",
+        digits=6,  # Project.staff_fte: Numeric(6, 2)
+        too_large="Die Zahl ist zu groß: höchstens 9.999,99 Vollzeitstellen.",
         validators=[Optional()],
         render_kw={"inputmode": "decimal"},
     )
     budget = GermanDecimalField(
         "Budget in Euro",
         "Bitte geben Sie einen Betrag an, zum Beispiel 250.000,00.",
+        digits=14,  # Project.budget: Numeric(14, 2)
+        too_large=TOO_LARGE_AMOUNT,
         validators=[Optional()],
         render_kw={"inputmode": "decimal"},
     )
@@ -240,6 +245,8 @@ class FundingForm(FlaskForm):
     amount = GermanDecimalField(
         "Betrag in Euro",
         "Bitte geben Sie einen Betrag an, zum Beispiel 80.000,00.",
+        digits=14,  # FundingSource.amount: Numeric(14, 2)
+        too_large=TOO_LARGE_AMOUNT,
         validators=[Optional()],
         render_kw={"inputmode": "decimal"},
     )

@@ -7,8 +7,9 @@ from sqlalchemy import exists, func, or_, select, true
 
 from ..accounts.models import RoleAssignment, User
 from ..extensions import db
-from ..ideas.listing import in_field_and_place, page_number, with_card_details
+from ..ideas.listing import in_field_and_place, with_card_details
 from ..ideas.models import Idea, IdeaState
+from ..input_guard import page_number, whole_number
 from ..timeutil import utcnow
 from .models import Assessment
 from .permissions import PIPELINE_ROLES
@@ -47,7 +48,7 @@ class OverviewFilter:
             field=args.get("field") or None,
             municipality=args.get("municipality") or None,
             only_unrated_by_me=args.get("unrated") == "1",
-            min_supports=min(_whole_number(args.get("min_supports"), 0), 10**9),
+            min_supports=whole_number(args.get("min_supports"), 0, 10**9, 0),
             rated=args.get("rated") if args.get("rated") in RATED_CHOICES else None,
             taken=args.get("taken") if args.get("taken") in TAKEN_CHOICES else None,
             sort=sort if sort in SORTS else "supported",
@@ -77,13 +78,6 @@ class OverviewFilter:
             "page": self.page,
         } | changes
         return {k: v for k, v in values.items() if v not in (None, "", 1)}
-
-
-def _whole_number(value, default: int) -> int:
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return default
 
 
 @dataclass

@@ -1,20 +1,13 @@
-"""Who may see and use the internal pipeline. Pure predicates."""
+"""Who may see and use the internal pipeline. Pure predicates over `participation.roles`."""
 
-from ..accounts.models import Role
+from ..roles import PIPELINE_ROLES, PLANNING_ROLES, has_any_role
 
-PIPELINE_ROLES = frozenset({Role.COMMITTEE, Role.TEAM})
-PLANNING_ROLES = frozenset({Role.TEAM})
-
-
-def _roles(user) -> set[str]:
-    if user is None or not getattr(user, "is_authenticated", False) or user.is_blocked:
-        return set()
-    return {assignment.role for assignment in user.roles}
+__all__ = ["PIPELINE_ROLES", "can_plan_projects", "can_rate_ideas", "can_view_pipeline"]
 
 
 def can_view_pipeline(user) -> bool:
     """Steering committee and project team; nobody else sees ratings or notes."""
-    return bool(_roles(user) & PIPELINE_ROLES)
+    return has_any_role(user, PIPELINE_ROLES)
 
 
 def can_rate_ideas(user) -> bool:
@@ -24,4 +17,4 @@ def can_rate_ideas(user) -> bool:
 def can_plan_projects(user) -> bool:
     """Only the project team takes ideas, answers them and plans projects;
     the committee rates and reads."""
-    return bool(_roles(user) & PLANNING_ROLES)
+    return has_any_role(user, PLANNING_ROLES)

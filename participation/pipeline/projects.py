@@ -8,10 +8,10 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
+from .. import audit
 from ..extensions import db
 from ..ideas import services as ideas
 from ..ideas.models import Idea, IdeaState
-from ..moderation import audit
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from . import notify

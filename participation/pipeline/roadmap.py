@@ -10,9 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, load_only, selectinload
 
+from ..audit import AuditEntry
 from ..extensions import db
 from ..ideas.models import PUBLIC_STATES, Idea, IdeaState
-from ..moderation.models import AuditEntry
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from .models import KIND_LABELS, STATUS_LABELS, Assessment, Project, ProjectIdea, ProjectKind

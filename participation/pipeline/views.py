@@ -9,7 +9,9 @@ from ..extensions import db
 from ..ideas.choices import field_choices, municipality_choices
 from ..ideas.listing import get_idea_with_details
 from ..ideas.models import PUBLIC_STATES, Idea
+from ..input_guard import record_id
 from ..ratelimits import write_limit
+from ..safe_redirect import is_local_path
 from . import overview, projects, services
 from .forms import DeclineForm, RatingForm, SelectionForm
 from .models import Project
@@ -92,7 +94,7 @@ def rate(idea_id: int):
 
 def selected_ideas() -> list[Idea]:
     """The ideas ticked in the list; unknown ids and non-public ideas are dropped."""
-    ids = {int(value) for value in request.values.getlist("idea") if value.isdigit()}
+    ids = {record_id(value) for value in request.values.getlist("idea")} - {None}
     if not ids:
         return []
     query = (
@@ -111,15 +113,16 @@ def take():
     if not SelectionForm().validate_on_submit():
         abort(400)
     chosen = selected_ideas()
-    back = request.form.get("back") or url_for("pipeline.index")
-    if not back.startswith("/pipeline"):
+    back = request.form.get("back") or ""
+    if not (back.startswith("/pipeline") and is_local_path(back)):  # no CR/LF into Location
         back = url_for("pipeline.index")
     if not chosen:
         flash("Bitte wählen Sie mindestens eine Idee aus.", "error")
         return redirect(back)
     if request.form.get("target") == "new":
         return redirect(url_for("pipeline.new_project", idea=[idea.id for idea in chosen]))
-    project = db.session.get(Project, request.form.get("project", type=int) or 0)
+    project_id = record_id(request.form.get("project"))
+    project = db.session.get(Project, project_id) if project_id else None
     if project is None:
         flash("Bitte wählen Sie das Projekt, in das die Ideen einfließen sollen.", "error")
         return redirect(back)

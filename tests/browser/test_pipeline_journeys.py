@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from participation.audit import AuditEntry
 from participation.extensions import db
 from participation.ideas import services as idea_services
 from participation.ideas.models import Idea
-from participation.moderation.models import AuditEntry
 from participation.pipeline.models import Assessment, Milestone, Project, ProjectIdea, ProjectUpdate
 from participation.pipeline.projects import load_project
 from tests.browser.helpers import (

@@ -6,8 +6,8 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
+from participation.audit import AuditEntry
 from participation.extensions import db
-from participation.moderation.models import AuditEntry
 from tests.conftest import Browser, FreshGlobalsClient
 
 

@@ -129,7 +129,7 @@ def test_pagination_twenty_per_page(client):
     assert listed(client, "?page=3") == newest_first[40:]
     assert listed(client, "?page=99") == newest_first[40:], "beyond the end: the last page"
     assert "Seite 3 von 3" in html_of(client.get("/ideas?page=99"))
-    for junk in ("-3", "0", "abc", "1.5", "", "%00"):
+    for junk in ("-3", "0", "abc", "1.5", "", "²"):  # a NUL is a 400: test_hostile_input
         assert listed(client, f"?page={junk}") == newest_first[:20], junk
     assert listed(client, "?page=" + "9" * 40) == newest_first[40:], "huge: the last page"
     html = html_of(client.get("/ideas?page=2&field=mobilitaet"))
@@ -159,7 +159,7 @@ HOSTILE = [
     {"q": "__ _ a_b x² ٣"},
     {"q": "der die das"},
     {"q": "x" * 5000},
-    {"q": "\u0000"},
+    {"q": "\u0001\u007f"},  # a NUL is a 400: tests/test_hostile_input.py
     {"field": "' OR 1=1 --"},
     {"municipality": "rheine' --"},
     {"state": "pending"},

@@ -118,6 +118,7 @@ def test_too_many_reports_keep_the_note(as_user, limit):
 
 def test_limits_count_per_person_and_per_address(new_browser, limit):
     limit("SUPPORT_RATE_LIMIT")
+    limit("SUPPORT_RATE_LIMIT_PER_ADDRESS", "2 per minute")
     ideas = [create_idea() for _ in range(4)]
     anna, ben, cem = create_user(), create_user(), create_user()
 

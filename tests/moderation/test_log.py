@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import delete, update
 
+from participation.audit import AuditEntry
 from participation.extensions import db
-from participation.moderation.models import AuditEntry
 from tests.factories import create_idea, create_user
 from tests.ideas.conftest import audit, html_of, main_of
 from tests.moderation.conftest import post
@@ -47,7 +47,7 @@ def history():
 
 
 def test_the_log_lists_entries_newest_first(history, moderator):
-    _, browser = moderator("moderator:rheine")
+    _, browser = moderator("moderator")
     page = main_of(browser.get("/moderation/log"))
     assert log_rows(page) == [
         ("3. Mai 2024, 14:00", "System", "Idee ausgeblendet"),
@@ -73,7 +73,8 @@ EVERYTHING = [
         ("action=idea.hide", ["3. Mai 2024, 14:00", "2. Mai 2024, 00:30"]),
         ("actor=maria", ["2. Mai 2024, 00:30", "1. Mai 2024, 10:00"]),
         ("actor=PRÜFER", ["1. Mai 2024, 11:30"]),
-        ("actor=rheine.de", ["1. Mai 2024, 11:30"]),
+        ("actor=rheine.de", []),  # e-mail addresses are never searched
+        ("actor=paul@rheine.de", []),
         ("day=2024-05-01", ["1. Mai 2024, 11:30", "1. Mai 2024, 10:00"]),
         ("day=2024-05-02", ["2. Mai 2024, 00:30"]),  # the day as the log shows it
         ("day=2024-05-01&actor=maria", ["1. Mai 2024, 10:00"]),

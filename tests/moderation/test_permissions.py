@@ -14,11 +14,12 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from participation.accounts.models import User
+from participation.audit import AuditEntry
 from participation.extensions import db
 from participation.ideas.services import NotAllowed
 from participation.moderation import decisions
 from participation.moderation import permissions as p
-from participation.moderation.models import AuditEntry, ReasonTemplate, Report
+from participation.moderation.models import ReasonTemplate, Report
 from participation.notifications.models import OutboxMessage
 from participation.timeutil import utcnow
 from tests.factories import create_comment, create_idea, create_user, get_municipality

@@ -3,8 +3,8 @@
 import re
 from datetime import timedelta
 
+from participation.audit import AuditEntry
 from participation.extensions import db
-from participation.moderation.models import AuditEntry
 from participation.timeutil import utcnow
 from tests.factories import create_idea
 from tests.ideas.conftest import main_of

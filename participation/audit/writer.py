@@ -2,8 +2,6 @@
 
 import json
 
-from sqlalchemy import select
-
 from ..extensions import db
 from .models import AuditEntry
 
@@ -14,6 +12,12 @@ def summary(value) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def municipality_of(obj) -> int | None:
+    """The town an object belongs to, as the object itself says (`audit_municipality_id`);
+    objects that do not say belong to no town and are read by district staff only."""
+    return getattr(obj, "audit_municipality_id", None)
+
+
 def record(actor, action: str, obj, *, before=None, after=None, reason: str | None = None):
     """Add an audit entry for `obj` (anything with `id` and `__tablename__`)."""
     entry = AuditEntry(
@@ -21,24 +25,10 @@ def record(actor, action: str, obj, *, before=None, after=None, reason: str | No
         action=action,
         object_type=obj.__tablename__,
         object_id=obj.id,
+        municipality_id=municipality_of(obj),
         before=summary(before),
         after=summary(after),
         reason=reason,
     )
     db.session.add(entry)
     return entry
-
-
-def state_before_last(obj, action: str) -> str | None:
-    """The `before` of the latest `action` on `obj`, e.g. where a hidden idea came from."""
-    query = (
-        select(AuditEntry.before)
-        .where(
-            AuditEntry.object_type == obj.__tablename__,
-            AuditEntry.object_id == obj.id,
-            AuditEntry.action == action,
-        )
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    )
-    return db.session.scalar(query)

@@ -1,0 +1,41 @@
+"""A blocked account may read, sign in and out, protect its password and stop mail;
+it contributes and changes nothing, and every refusal says why and until when."""
+
+from flask import render_template, request
+from flask_login import current_user
+
+from ..errors import handle_http_exception
+from ..roles import is_blocked
+
+# What a blocked person may still send: their own security, stopping mail, and
+# (with the account page's data rights) nothing that adds to or changes the site.
+ALLOWED_WHILE_BLOCKED = frozenset(
+    {
+        "accounts.login",
+        "accounts.logout",
+        "accounts.change_password",
+        "accounts.forgot_password",
+        "accounts.reset_password",
+        "ideas.unfollow",
+        "ideas.unfollow_by_mail",
+        "roadmap.unfollow",
+        "roadmap.stop_mails",
+    }
+)
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def blocked_page():
+    return render_template("accounts/blocked.html", person=current_user), 403
+
+
+def refuse_changes_while_blocked():
+    """Before every request: a blocked account's POST goes no further than this page."""
+    if request.method in READING_METHODS or request.endpoint in ALLOWED_WHILE_BLOCKED:
+        return None
+    return blocked_page() if is_blocked(current_user) else None
+
+
+def explain_refusal(error):
+    """A 403 to a blocked account is the block: say so instead of "Kein Zugriff"."""
+    return blocked_page() if is_blocked(current_user) else handle_http_exception(error)

@@ -1,0 +1,55 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from ..accounts.models import User
+from ..extensions import db
+from ..timeutil import utcnow
+
+APPEND_ONLY = "Einträge im Audit-Log können nicht geändert oder gelöscht werden."
+
+
+class AuditEntry(db.Model):
+    """Append-only record of a decision or state change: who, what, when, why.
+
+    `municipality_id` is the town the object belonged to when the entry was written
+    (None: an object of no town, such as an account or a project): it decides which
+    moderators may read the entry.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_object", "object_type", "object_id"),
+        Index("ix_audit_entries_municipality_created", "municipality_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int]
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="SET NULL")
+    )
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _audit_is_append_only(mapper, connection, target) -> None:
+    raise RuntimeError(APPEND_ONLY)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_changes_to_the_audit_log(state) -> None:
+    """`session.execute(update(AuditEntry))` skips the per-object events above."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is AuditEntry.__mapper__:
+        raise RuntimeError(APPEND_ONLY)

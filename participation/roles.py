@@ -1,0 +1,151 @@
+"""Roles, scopes and blocks: who may act, where, and over whom. The one place for these rules.
+
+Every feature's `permissions` module asks here. A municipal moderator's scope exists
+once, in `moderation_scope`; `in_scope` (a predicate on one object) and `scope_filter`
+(a query condition on many) are both built from it and tested against each other.
+"""
+
+from sqlalchemy import ColumnElement, false, func, select, true
+
+from .accounts.models import Role, RoleAssignment, User
+from .extensions import db
+from .timeutil import utcnow
+
+DISTRICT_WIDE = None  # the scope of a moderator without a municipality: everything
+MODERATING_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
+PIPELINE_ROLES = frozenset({Role.COMMITTEE, Role.TEAM})
+PLANNING_ROLES = frozenset({Role.TEAM})
+STAFF_ROLES = frozenset(Role)
+
+
+def is_signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_blocked(user) -> bool:
+    return is_signed_in(user) and bool(user.is_blocked)
+
+
+def is_member(user) -> bool:
+    """Signed in, confirmed and not blocked: may contribute and change their contributions."""
+    return is_signed_in(user) and user.is_confirmed and not user.is_blocked
+
+
+def active_roles(user) -> list[RoleAssignment]:
+    """The roles a person can use now: none when anonymous or blocked."""
+    if not is_signed_in(user) or user.is_blocked:
+        return []
+    return list(user.roles)
+
+
+def role_names(user) -> set[str]:
+    return {assignment.role for assignment in active_roles(user)}
+
+
+def has_any_role(user, roles) -> bool:
+    return bool(role_names(user) & set(roles))
+
+
+def is_admin(user) -> bool:
+    return has_any_role(user, {Role.ADMIN})
+
+
+def holds_staff_role(user) -> bool:
+    """Any role on paper, blocked or not: staff stay staff when someone else decides on them."""
+    return bool(user.roles)
+
+
+# --- Moderation scope -------------------------------------------------------------
+
+
+def moderation_scope(user) -> frozenset[int] | None:
+    """Municipality ids a moderator covers; DISTRICT_WIDE (None) for the whole district.
+
+    Someone without a moderating role has the empty scope.
+    """
+    assignments = [a for a in active_roles(user) if a.role in MODERATING_ROLES]
+    if any(a.municipality_id is None for a in assignments):
+        return DISTRICT_WIDE
+    return frozenset(a.municipality_id for a in assignments)
+
+
+def in_scope(user, municipality_id: int | None) -> bool:
+    """Whether an object of this municipality (None: of no town, e.g. an account) is the
+    moderator's business. Only district-wide moderators see objects of no town."""
+    scope = moderation_scope(user)
+    if scope is DISTRICT_WIDE:
+        return True
+    return municipality_id is not None and municipality_id in scope
+
+
+def scope_filter(user, municipality_column) -> ColumnElement[bool]:
+    """`in_scope` as a query condition on a column holding a municipality id."""
+    scope = moderation_scope(user)
+    if scope is DISTRICT_WIDE:
+        return true()
+    if not scope:
+        return false()
+    return municipality_column.in_(sorted(scope))
+
+
+def is_moderator(user) -> bool:
+    scope = moderation_scope(user)
+    return scope is DISTRICT_WIDE or bool(scope)
+
+
+def is_district_moderator(user) -> bool:
+    return moderation_scope(user) is DISTRICT_WIDE
+
+
+# --- Blocking: follows the role order ---------------------------------------------
+
+
+def can_block_anyone(user) -> bool:
+    """Blocking acts district-wide: district moderators (residents) and admins (everyone)."""
+    return is_district_moderator(user)
+
+
+def _unblocked_admin_count() -> int:
+    now = utcnow()
+    query = (
+        select(func.count(func.distinct(RoleAssignment.user_id)))
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(
+            RoleAssignment.role == Role.ADMIN,
+            User.deleted_at.is_(None),
+            (User.blocked_at.is_(None)) | (User.blocked_until <= now),
+        )
+    )
+    return db.session.scalar(query) or 0
+
+
+def is_last_admin(user) -> bool:
+    """The only admin who can still act: blocking them would leave nobody to unblock."""
+    return any(a.role == Role.ADMIN for a in user.roles) and (
+        not user.is_blocked and _unblocked_admin_count() <= 1
+    )
+
+
+def block_refusal(actor, target, *, blocking: bool = True) -> str | None:
+    """Why `actor` may not block (or with `blocking=False`, unblock) `target`; None if they may.
+
+    Moderators block residents; staff (any role) are blocked only by an admin;
+    nobody blocks themselves or the last admin who can still act.
+    """
+    if not can_block_anyone(actor):
+        return "Konten sperren dürfen nur die Kreis-Moderation und die Administration."
+    if target.id == actor.id:
+        return "Sie können Ihr eigenes Konto nicht sperren."
+    if holds_staff_role(target) and not is_admin(actor):
+        return "Konten von Mitarbeitenden sperren und entsperren darf nur die Administration."
+    if blocking and is_last_admin(target):
+        return "Dies ist das letzte handlungsfähige Administrationskonto; es bleibt entsperrt."
+    return None
+
+
+def can_block(actor, target) -> bool:
+    return block_refusal(actor, target) is None
+
+
+def can_unblock(actor, target) -> bool:
+    return block_refusal(actor, target, blocking=False) is None
