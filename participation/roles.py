@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, false, func, select, true
 
 from .accounts.models import Role, RoleAssignment, User
 from .extensions import db
-from .timeutil import utcnow
 
 DISTRICT_WIDE = None  # the scope of a moderator without a municipality: everything
 MODERATING_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
@@ -105,16 +104,12 @@ def can_block_anyone(user) -> bool:
     return is_district_moderator(user)
 
 
-def _unblocked_admin_count() -> int:
-    now = utcnow()
+def acting_holders(roles) -> int:
+    """How many people hold one of `roles` and can use it now (not deleted, not blocked)."""
     query = (
         select(func.count(func.distinct(RoleAssignment.user_id)))
         .join(User, User.id == RoleAssignment.user_id)
-        .where(
-            RoleAssignment.role == Role.ADMIN,
-            User.deleted_at.is_(None),
-            (User.blocked_at.is_(None)) | (User.blocked_until <= now),
-        )
+        .where(RoleAssignment.role.in_(list(roles)), User.deleted_at.is_(None), ~User.is_blocked)
     )
     return db.session.scalar(query) or 0
 
@@ -122,7 +117,7 @@ def _unblocked_admin_count() -> int:
 def is_last_admin(user) -> bool:
     """The only admin who can still act: blocking them would leave nobody to unblock."""
     return any(a.role == Role.ADMIN for a in user.roles) and (
-        not user.is_blocked and _unblocked_admin_count() <= 1
+        not user.is_blocked and acting_holders({Role.ADMIN}) <= 1
     )
 
 

@@ -3,7 +3,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func, true
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, and_, func, or_, true
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -74,12 +75,21 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.deleted_at is None
 
-    @property
+    @hybrid_property
     def is_blocked(self) -> bool:
         """Blocked people may read and log in, but not contribute."""
         if self.blocked_at is None:
             return False
         return self.blocked_until is None or self.blocked_until > utcnow()
+
+    @is_blocked.inplace.expression
+    @classmethod
+    def _is_blocked_in_sql(cls):
+        """The same rule in a query: `~User.is_blocked` selects those who may act."""
+        return and_(
+            cls.blocked_at.is_not(None),
+            or_(cls.blocked_until.is_(None), cls.blocked_until > utcnow()),
+        )
 
     @property
     def is_organisation(self) -> bool:

@@ -3,16 +3,15 @@
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import exists, func, or_, select, true
+from sqlalchemy import exists, func, select, true
 
-from ..accounts.models import RoleAssignment, User
+from ..accounts.models import User
 from ..extensions import db
 from ..ideas.listing import in_field_and_place, with_card_details
 from ..ideas.models import Idea, IdeaState
 from ..input_guard import page_number, whole_number
-from ..timeutil import utcnow
+from ..roles import PIPELINE_ROLES, acting_holders
 from .models import Assessment
-from .permissions import PIPELINE_ROLES
 from .services import rating_figures
 
 SORTS = {
@@ -104,17 +103,8 @@ class Overview:
 
 def member_count() -> int:
     """How many people may rate: the denominator of "3 von 7 bewertet"."""
-    query = (
-        select(func.count(func.distinct(RoleAssignment.user_id)))
-        .join(User, User.id == RoleAssignment.user_id)
-        .where(
-            RoleAssignment.role.in_(list(PIPELINE_ROLES)),
-            User.deleted_at.is_(None),
-            # blocked people may not rate (permissions.can_rate_ideas), so they do not count
-            or_(User.blocked_at.is_(None), User.blocked_until <= utcnow()),
-        )
-    )
-    return db.session.scalar(query) or 0
+    # Blocked people may not rate (permissions.can_rate_ideas), so they do not count.
+    return acting_holders(PIPELINE_ROLES)
 
 
 def rating_overview(user, filters: OverviewFilter) -> Overview:
@@ -183,7 +173,6 @@ def rating_overview(user, filters: OverviewFilter) -> Overview:
 
 def assessments_of(idea) -> list[Assessment]:
     """All members' ratings and notes of one idea, for the rating page."""
-    from ..accounts.models import User
 
     query = (
         select(Assessment, User.display_name)
