@@ -31,7 +31,7 @@ from participation import create_app
 from participation.demo.generate import DEMO_PASSWORD
 from participation.extensions import db
 from participation.ideas.models import PUBLIC_STATES, Idea
-from participation.pipeline.models import Project
+from participation.projects.models import Project
 
 TEAM_EMAIL = "projektteam@demo.example.org"  # the demo's project-team account
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

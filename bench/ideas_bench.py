@@ -29,7 +29,7 @@ from participation import create_app
 from participation.demo.generate import DEMO_PASSWORD
 from participation.extensions import db
 from participation.ideas.models import Idea, IdeaState
-from participation.pipeline.models import Project
+from participation.projects.models import Project
 from participation.strategy.services import seed_district
 from participation.templating import load_district_data
 

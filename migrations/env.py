@@ -88,10 +88,34 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a table (copy, drop, rename): with foreign keys
+            # checked, dropping a referenced table would fail or cascade into the rows
+            # that refer to it. So they are off while migrating and checked at the end.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _refuse_broken_references(connection)
+        finally:
+            if sqlite:
+                # The pool must not hand this connection to the app without the check.
+                connection.invalidate()
+
+
+def _refuse_broken_references(connection):
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(
+            f"Nach der Migration verweisen {len(broken)} Zeilen ins Leere "
+            f"(Tabellen: {', '.join(tables)}; Einzelheiten: PRAGMA foreign_key_check)."
+        )
 
 
 if context.is_offline_mode():

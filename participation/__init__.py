@@ -9,7 +9,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, DEV_SECRET_KEY, INSTANCE_DIR, installation_secret_key
 
-from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from .extensions import (
+    babel,
+    compress,
+    csrf,
+    db,
+    enforce_foreign_keys,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -88,6 +97,8 @@ def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - registers every table
 
     db.init_app(app)
+    with app.app_context():
+        enforce_foreign_keys(db.engine)
     from .ideas.search import include_object
 
     migrate.init_app(
@@ -116,21 +127,25 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .health import bp as health_bp
     from .ideas.views import bp as ideas_bp
+    from .moderation.report_views import bp as reports_bp
     from .moderation.views import bp as moderation_bp
-    from .pipeline.chart_views import bp as pipeline_charts_bp
-    from .pipeline.export_views import bp as pipeline_exports_bp
-    from .pipeline.public_views import bp as roadmap_bp
-    from .pipeline.views import bp as pipeline_bp
+    from .pages.views import bp as pages_bp
+    from .projects.views import bp as projects_bp
+    from .rating.views import bp as rating_bp
+    from .reports.views import bp as pipeline_reports_bp
+    from .roadmap.views import bp as roadmap_bp
     from .strategy.views import bp as strategy_bp
 
     app.register_blueprint(strategy_bp)
+    app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(moderation_bp)
-    app.register_blueprint(pipeline_bp)
-    app.register_blueprint(pipeline_charts_bp)
-    app.register_blueprint(pipeline_exports_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(rating_bp)
+    app.register_blueprint(projects_bp)
     app.register_blueprint(roadmap_bp)
+    app.register_blueprint(pipeline_reports_bp)
     app.register_blueprint(health_bp)
 
 

@@ -7,8 +7,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .accounts.models import Role
 from .extensions import db
+from .roles import Role
 from .templating import load_district_data
 
 
@@ -202,7 +202,7 @@ def export_command(kind: str, fmt: str, output: str | None) -> None:
     """Export ideas (with ratings) or projects (with their whole plan); internal data."""
     import os
 
-    from .pipeline import exports
+    from .reports import exports
 
     export = exports.load(kind)
     path = output or exports.filename(kind, fmt)

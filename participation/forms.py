@@ -3,11 +3,22 @@
 import time
 from datetime import date
 
-from flask import current_app
+from flask import current_app, flash
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
+
+
+def attach_error(form, error, fallback: str | None = None) -> None:
+    """Show a broken rule (`rules.RuleError`) next to its form field; when it names no
+    field of this form, next to the `fallback` field, or else at the page's top."""
+    field = getattr(form, getattr(error, "field", None) or "", None)
+    field = field if field is not None else getattr(form, fallback or "", None)
+    if field is None:
+        flash(str(error), "error")
+    else:
+        field.errors = [*field.errors, str(error)]
 
 
 def strip_filter(value):

@@ -1,11 +1,13 @@
 """Imports every feature's models so metadata (and Alembic) sees all tables."""
 
-from .accounts.models import RoleAssignment, User
+from .accounts.models import User
 from .audit import AuditEntry
 from .ideas.models import Comment, Follow, Idea, Support
 from .moderation.models import ReasonTemplate, Report
 from .notifications.models import OutboxMessage
-from .pipeline.models import Assessment
+from .projects.models import Project
+from .rating.models import Assessment
+from .roles import RoleAssignment
 from .strategy.models import FieldOfAction, GoverningBody, Municipality, Page, ProcessStep, Value
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "OutboxMessage",
     "Page",
     "ProcessStep",
+    "Project",
     "ReasonTemplate",
     "Report",
     "RoleAssignment",

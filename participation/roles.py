@@ -5,10 +5,52 @@ once, in `moderation_scope`; `in_scope` (a predicate on one object) and `scope_f
 (a query condition on many) are both built from it and tested against each other.
 """
 
-from sqlalchemy import ColumnElement, false, func, select, true
+from datetime import datetime
+from enum import StrEnum
 
-from .accounts.models import Role, RoleAssignment, User
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    false,
+    func,
+    select,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
 from .extensions import db
+from .timeutil import utcnow
+
+
+class Role(StrEnum):
+    MODERATOR = "moderator"
+    COMMITTEE = "committee"
+    TEAM = "team"
+    ADMIN = "admin"
+
+
+class RoleAssignment(db.Model):
+    """A staff role, optionally limited to one municipality (moderators).
+
+    Accounts and municipalities sit above this core module: they are named, not imported.
+    """
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "role", "municipality_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped["User"] = relationship(back_populates="roles")  # noqa: F821
+    municipality: Mapped["Municipality | None"] = relationship(lazy="joined")  # noqa: F821
+
 
 DISTRICT_WIDE = None  # the scope of a moderator without a municipality: everything
 MODERATING_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
@@ -106,10 +148,11 @@ def can_block_anyone(user) -> bool:
 
 def acting_holders(roles) -> int:
     """How many people hold one of `roles` and can use it now (not deleted, not blocked)."""
+    user = RoleAssignment.user.property.mapper.class_  # accounts' User, without importing it
     query = (
         select(func.count(func.distinct(RoleAssignment.user_id)))
-        .join(User, User.id == RoleAssignment.user_id)
-        .where(RoleAssignment.role.in_(list(roles)), User.deleted_at.is_(None), ~User.is_blocked)
+        .join(user, user.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role.in_(list(roles)), user.deleted_at.is_(None), ~user.is_blocked)
     )
     return db.session.scalar(query) or 0
 

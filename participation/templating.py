@@ -59,11 +59,13 @@ def format_euro(value) -> str:
     return format_currency(value, "EUR", locale="de_DE")
 
 
-def format_number(value, places: int = 1) -> str:
-    """1.5 -> "1,5"; for figures like means and staff need."""
+def format_number(value, places: int = 1, grouping: bool = True) -> str:
+    """German figures through Babel, the one formatter: 1.5 -> "1,5", 1234 -> "1.234";
+    without grouping for machine-read files (1234,50)."""
     if value is None:
         return "–"
-    return format_decimal(value, format="#,##0." + "0" * places, locale="de_DE")
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale="de_DE")
 
 
 def init_templating(app: Flask) -> None:

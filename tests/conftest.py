@@ -6,14 +6,11 @@ once; everything else is emptied after each test.
 """
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
 import pytest
 from flask import current_app
-from flask.globals import _cv_app
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
@@ -21,6 +18,7 @@ from participation import create_app
 from participation.extensions import db, limiter
 from participation.strategy.services import seed_district
 from participation.templating import load_district_data
+from tests.helpers import Browser, FreshGlobalsClient
 
 REFERENCE_TABLES = {
     "municipalities",
@@ -31,16 +29,6 @@ REFERENCE_TABLES = {
     "pages",
     "alembic_version",
 }
-CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-LEGAL_PATHS = ("/impressum", "/datenschutz", "/barrierefreiheit", "/leichte-sprache")
-
-
-def assert_legal_footer(html: str) -> None:
-    """Every page, error pages included, links the legal pages in its footer."""
-    footer = html.split('<footer class="site-footer">', 1)
-    assert len(footer) == 2, "page has no footer"
-    for path in LEGAL_PATHS:
-        assert f'href="{path}"' in footer[1], f"footer lacks a link to {path}"
 
 
 def _database_url() -> str:
@@ -138,16 +126,6 @@ def _clean_state(app):
     limiter.reset()
 
 
-class FreshGlobalsClient(FlaskClient):
-    """Requests reuse the test's app context; give each one a fresh `g`, as a server would."""
-
-    def open(self, *args, **kwargs):
-        context = _cv_app.get(None)
-        if context is not None:
-            context.g = context.app.app_ctx_globals_class()
-        return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def client(app):
     app.test_client_class = FreshGlobalsClient
@@ -155,37 +133,36 @@ def client(app):
         yield client
 
 
-def csrf_token_from(html: str) -> str:
-    match = CSRF_PATTERN.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-class Browser:
-    """A test client that behaves like a person filling in forms."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def get(self, url: str, **kwargs):
-        return self.client.get(url, **kwargs)
-
-    def submit(self, url: str, data: dict, form_page: str | None = None, **kwargs):
-        """Open the page with the form, then post it with its CSRF token."""
-        page = self.client.get(form_page or url)
-        token = csrf_token_from(page.get_data(as_text=True))
-        return self.client.post(url, data={"csrf_token": token, **data}, **kwargs)
-
-    def login(self, email: str, password: str = "ein sicheres Passwort"):
-        return self.submit("/login", {"email": email, "password": password})
-
-    def logout(self):
-        return self.submit("/logout", {}, form_page="/account")
-
-
 @pytest.fixture
 def browser(client):
     return Browser(client)
+
+
+@pytest.fixture
+def new_browser(app):
+    """Another person with their own cookies."""
+    clients = []
+
+    def make() -> Browser:
+        app.test_client_class = FreshGlobalsClient
+        client = app.test_client()
+        clients.append(client)
+        return Browser(client)
+
+    return make
+
+
+@pytest.fixture
+def as_user(new_browser):
+    """A browser logged in as `user`."""
+
+    def login(user) -> Browser:
+        browser = new_browser()
+        response = browser.login(user.email)
+        assert response.status_code == 302, "login failed"
+        return browser
+
+    return login
 
 
 @pytest.fixture

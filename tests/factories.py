@@ -4,10 +4,11 @@ from itertools import count
 
 from sqlalchemy import func, select
 
-from participation.accounts.models import RoleAssignment, User, UserKind
+from participation.accounts.models import User, UserKind
 from participation.accounts.passwords import hash_password
 from participation.extensions import db
 from participation.notifications.models import OutboxMessage
+from participation.roles import RoleAssignment
 from participation.strategy.models import Municipality
 from participation.timeutil import utcnow
 

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from config import INSTANCE_DIR, database_url
-from participation.accounts.models import RoleAssignment, User
+from participation.accounts.models import User
 from participation.extensions import db
+from participation.roles import RoleAssignment
 from participation.strategy.models import (
     FieldOfAction,
     GoverningBody,

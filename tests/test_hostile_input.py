@@ -16,11 +16,10 @@ from participation.errors import ERROR_TEXTS
 from participation.extensions import db, limiter
 from participation.ideas.models import Comment, Idea
 from participation.moderation import reasons
-from participation.pipeline import projects
-from participation.pipeline.models import FundingSource, Milestone, ProjectUpdate
-from tests.conftest import csrf_token_from
+from participation.projects import services as projects
+from participation.projects.models import FundingSource, Milestone, ProjectUpdate
 from tests.factories import count_rows, create_comment, create_idea, create_user
-from tests.ideas.conftest import as_user, field_error, fresh, html_of, new_browser  # noqa: F401
+from tests.helpers import csrf_token_from, field_error, fresh, html_of
 from tests.pipeline.test_planning import new_project, plan_data
 
 NUL_PATH_VALUES = ("%00", "a%00b")
@@ -161,7 +160,7 @@ class Visitor:
 
 
 @pytest.fixture
-def visitors(world, browser, as_user):  # noqa: F811 - the fixture imported above
+def visitors(world, browser, as_user):
     return {
         "anonymous": Visitor(browser, "/login"),
         "admin": Visitor(as_user(world["admin"]), "/account"),

@@ -13,8 +13,8 @@ from participation import create_app
 from participation.accounts import passwords
 from participation.accounts.models import User
 from participation.extensions import limiter
-from tests.conftest import Browser, assert_legal_footer, csrf_token_from
 from tests.factories import PASSWORD, count_rows, create_user, find_user, outbox
+from tests.helpers import Browser, assert_legal_footer, csrf_token_from
 
 PRODUCTION_KEY = "k" * 64
 FOREIGN_REFERENCE = re.compile(

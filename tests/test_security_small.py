@@ -19,8 +19,8 @@ from participation.extensions import db
 from participation.ideas.models import Comment
 from participation.notifications.models import OutboxMessage
 from participation.timeutil import utcnow
-from tests.conftest import Browser, FreshGlobalsClient
 from tests.factories import count_rows, create_idea, create_user, find_user, link_from, outbox
+from tests.helpers import Browser, FreshGlobalsClient
 
 EXTERNAL_REL = {"nofollow", "ugc", "noopener"}
 NEW_PASSWORD = "ein langes neues Passwort"
@@ -28,7 +28,7 @@ NEW_PASSWORD = "ein langes neues Passwort"
 
 @pytest.fixture(autouse=True)
 def _each_client_a_fresh_g(app):
-    """Each request gets its own `g`, as on a server (see conftest.FreshGlobalsClient)."""
+    """Each request gets its own `g`, as on a server (see tests.helpers.FreshGlobalsClient)."""
     app.test_client_class = FreshGlobalsClient
 
 

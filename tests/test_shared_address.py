@@ -16,8 +16,8 @@ from config import Config
 from participation import forms
 from participation.accounts.models import User
 from participation.ideas.models import Idea
-from tests.conftest import Browser, FreshGlobalsClient, csrf_token_from
 from tests.factories import count_rows, find_user, get_field, get_municipality, link_from, outbox
+from tests.helpers import Browser, FreshGlobalsClient, csrf_token_from
 
 ROOM = 30
 WIFI = "203.0.113.30"

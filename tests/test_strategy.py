@@ -7,8 +7,8 @@ from markupsafe import escape
 
 from participation.strategy.models import FieldOfAction, Municipality, ProcessStep, Value
 from participation.templating import load_district_data
-from tests.conftest import assert_legal_footer
 from tests.factories import count_rows
+from tests.helpers import assert_legal_footer
 
 PLACEHOLDER_NOTICE = "Dieser Text ist eine Vorlage"
 

@@ -3,11 +3,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, and_, func, or_, true
+from sqlalchemy import ForeignKey, Index, String, and_, func, or_, true
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..roles import Role, RoleAssignment
 from ..strategy.models import Municipality
 from ..timeutil import utcnow
 
@@ -20,13 +21,6 @@ class UserKind(StrEnum):
 
 
 ORGANISATION_KINDS = frozenset({UserKind.ASSOCIATION, UserKind.BUSINESS, UserKind.INSTITUTION})
-
-
-class Role(StrEnum):
-    MODERATOR = "moderator"
-    COMMITTEE = "committee"
-    TEAM = "team"
-    ADMIN = "admin"
 
 
 def new_session_token() -> str:
@@ -58,7 +52,7 @@ class User(UserMixin, db.Model):
     blocked_reason: Mapped[str | None] = mapped_column(String(500))
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
-    roles: Mapped[list["RoleAssignment"]] = relationship(
+    roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 
@@ -104,21 +98,3 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
-
-
-class RoleAssignment(db.Model):
-    """A staff role, optionally limited to one municipality (moderators)."""
-
-    __tablename__ = "role_assignments"
-    __table_args__ = (UniqueConstraint("user_id", "role", "municipality_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
-    municipality_id: Mapped[int | None] = mapped_column(
-        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship(back_populates="roles")
-    municipality: Mapped[Municipality | None] = relationship(lazy="joined")

@@ -3,17 +3,21 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..links import external_url
 from ..notifications.models import OutboxMessage
 from ..notifications.services import queue_mail
+from ..roles import Role, RoleAssignment
+from ..rules import RuleError
 from ..strategy.models import Municipality
+from ..strategy.services import get_municipality
 from ..timeutil import utcnow
 from . import tokens
-from .models import ORGANISATION_KINDS, Role, RoleAssignment, User, UserKind, new_session_token
+from .models import ORGANISATION_KINDS, User, UserKind, new_session_token
 from .names import name_problem
 from .passwords import hash_password, needs_rehash, verify_password
 
@@ -21,12 +25,8 @@ EXISTING_ACCOUNT_SUBJECT = "Sie haben bereits ein Konto"
 EXISTING_ACCOUNT_HINT_INTERVAL = timedelta(hours=1)
 
 
-class AccountError(ValueError):
-    """A rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(RuleError):
+    """A rule about accounts was broken."""
 
 
 @dataclass
@@ -150,13 +150,9 @@ def _mail_existing_account_hint(user: User) -> None:
         EXISTING_ACCOUNT_SUBJECT,
         "existing_account",
         user=user,
-        login_url=_external("accounts.login"),
-        reset_url=_external("accounts.forgot_password"),
+        login_url=external_url("accounts.login"),
+        reset_url=external_url("accounts.forgot_password"),
     )
-
-
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
 
 
 def send_confirmation(user: User) -> None:
@@ -166,7 +162,7 @@ def send_confirmation(user: User) -> None:
         "Bitte bestätigen Sie Ihre E-Mail-Adresse",
         "confirm_email",
         user=user,
-        confirm_url=_external("accounts.confirm_email", token=token),
+        confirm_url=external_url("accounts.confirm_email", token=token),
     )
 
 
@@ -209,7 +205,7 @@ def request_password_reset(email: str) -> None:
         "Passwort zurücksetzen",
         "reset_password",
         user=user,
-        reset_url=_external("accounts.reset_password", token=token),
+        reset_url=external_url("accounts.reset_password", token=token),
         valid_hours=current_app.config["TOKEN_MAX_AGE_RESET"] // 3600,
     )
 
@@ -242,9 +238,7 @@ def create_staff_user(email: str, password: str, role: Role, municipality_slug: 
     """For the CLI: a confirmed account with a role, created or extended."""
     municipality = None
     if municipality_slug:
-        municipality = db.session.scalar(
-            select(Municipality).where(Municipality.slug == municipality_slug)
-        )
+        municipality = get_municipality(municipality_slug)
         if municipality is None:
             raise AccountError(f"Unbekannte Kommune: {municipality_slug}")
     user = find_user_by_email(email)

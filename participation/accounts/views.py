@@ -1,12 +1,11 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
-from ..extensions import db, limiter
-from ..ideas.listing import ideas_by_author
+from ..extensions import limiter
+from ..forms import attach_error
 from ..ratelimits import write_limit
 from ..safe_redirect import is_local_path, redirect_back
-from ..strategy.models import Municipality
+from ..strategy.services import home_municipality_choices
 from . import blocked, services, throttle
 from .forms import (
     ChangePasswordForm,
@@ -28,15 +27,6 @@ def _config_limit(config_key: str):
     return lambda: current_app.config[config_key]
 
 
-def _municipality_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Municipality.id, Municipality.name)
-        .where(Municipality.is_district_wide.is_(False))
-        .order_by(Municipality.position, Municipality.name)
-    )
-    return [(0, "Keine Angabe"), *((row.id, row.name) for row in rows)]
-
-
 def _profile_data(form) -> services.ProfileData:
     return services.ProfileData(
         display_name=form.display_name.data,
@@ -53,26 +43,18 @@ def _checkbox(form, name: str) -> bool | None:
     return None if field is None else bool(field.data)
 
 
-def _attach_error(form, error: services.AccountError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        flash(str(error), "error")
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_config_limit("REGISTER_RATE_LIMIT"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.account"))
+        return redirect(url_for("pages.account"))
     form = RegistrationForm()
-    form.municipality.choices = _municipality_choices()
+    form.municipality.choices = home_municipality_choices()
     if form.validate_on_submit():
         try:
             services.register_user(form.email.data, form.password.data, _profile_data(form))
         except services.AccountError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             return render_template("accounts/check_mail.html", email=form.email.data)
     return render_template("accounts/register.html", form=form)
@@ -85,7 +67,7 @@ def confirm_email(token: str):
         return render_template("accounts/token_invalid.html", purpose="confirm"), 400
     flash("Vielen Dank! Ihre E-Mail-Adresse ist bestätigt.", "success")
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.account"))
+        return redirect(url_for("pages.account"))
     return redirect(url_for("accounts.login"))
 
 
@@ -96,7 +78,7 @@ def resend_confirmation():
     if EmptyForm().validate_on_submit() and not current_user.is_confirmed:
         services.send_confirmation(current_user)
         flash("Wir haben Ihnen den Bestätigungslink noch einmal geschickt.", "success")
-    return redirect(url_for("accounts.account"))
+    return redirect(url_for("pages.account"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -105,7 +87,7 @@ def resend_confirmation():
 def login():
     target = request.args.get("next")
     if current_user.is_authenticated:
-        return redirect_back(target, "accounts.account")
+        return redirect_back(target, "pages.account")
     form = LoginForm()
     wait = 0
     if form.validate_on_submit():
@@ -114,7 +96,7 @@ def login():
             throttle.forget_account(form.email.data)
             login_user(user)
             flash(f"Willkommen, {user.display_name}! Sie sind angemeldet.", "success")
-            return redirect_back(target, "accounts.account")
+            return redirect_back(target, "pages.account")
         wait = throttle.record_failure(form.email.data)
         form.password.errors = [*form.password.errors, _login_error(wait)]
     next_path = target if is_local_path(target) else None
@@ -140,7 +122,7 @@ def logout():
         services.end_all_sessions(current_user)
         logout_user()
     flash("Sie sind abgemeldet.", "success")
-    return redirect(url_for("strategy.home"))
+    return redirect(url_for("pages.home"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -168,35 +150,25 @@ def reset_password(token: str):
         # when strangers have used up the sign-in allowance of their address.
         login_user(user)
         flash("Ihr neues Passwort ist gespeichert. Sie sind angemeldet.", "success")
-        return redirect(url_for("accounts.account"))
+        return redirect(url_for("pages.account"))
     return render_template("accounts/reset_password.html", form=form)
-
-
-@bp.get("/account")
-@login_required
-def account():
-    return render_template(
-        "accounts/account.html",
-        logout_form=EmptyForm(),
-        own_ideas=ideas_by_author(current_user),
-    )
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
     form = ProfileForm(obj=current_user if request.method == "GET" else None)
-    form.municipality.choices = _municipality_choices()
+    form.municipality.choices = home_municipality_choices()
     if request.method == "GET":
         form.municipality.data = current_user.municipality_id or 0
     if form.validate_on_submit():
         try:
             services.update_profile(current_user, _profile_data(form))
         except services.AccountError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             flash("Ihr Profil ist gespeichert.", "success")
-            return redirect(url_for("accounts.account"))
+            return redirect(url_for("pages.account"))
     return render_template("accounts/profile.html", form=form)
 
 
@@ -209,9 +181,9 @@ def change_password():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except services.AccountError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             login_user(current_user._get_current_object())
             flash("Ihr Passwort ist geändert. Andere Geräte wurden abgemeldet.", "success")
-            return redirect(url_for("accounts.account"))
+            return redirect(url_for("pages.account"))
     return render_template("accounts/password.html", form=form)

@@ -3,7 +3,6 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from ..accounts.models import User
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -39,7 +38,8 @@ class AuditEntry(db.Model):
     after: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    # The account sits above this core module: named, not imported.
+    actor: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821
 
 
 @event.listens_for(AuditEntry, "before_update")

@@ -2,15 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from math import ceil
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..accounts.models import User
 from ..extensions import db
-from ..input_guard import page_number, record_id
+from ..input_guard import record_id
+from ..pagination import Page
+from ..query_filters import QueryFilter, choice, day, page, record, text
 from ..roles import scope_filter
 from .models import AuditEntry
 
@@ -63,59 +63,23 @@ OBJECT_LABELS = {
 PER_PAGE = 50
 
 
-@dataclass
-class LogFilter:
-    action: str | None = None
-    actor: str = ""
-    object_type: str | None = None
-    object_id: int | None = None
-    day: str | None = None
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args) -> "LogFilter":
-        action = args.get("action") or None
-        object_id = args.get("object_id", "")
-        day = args.get("day") or None
-        try:
-            if not 1900 <= datetime.strptime(day or "", "%Y-%m-%d").year <= 9000:
-                day = None  # the time-zone arithmetic would leave the calendar
-        except ValueError:
-            day = None
-        page = page_number(args.get("page"))
-        return cls(
-            action=action if action in ACTION_LABELS else None,
-            actor=(args.get("actor") or "").strip()[:100],
-            object_type=args.get("object_type")
-            if args.get("object_type") in ("ideas", "comments", "users", "reports", "projects")
-            else None,
-            object_id=record_id(object_id),
-            day=day,
-            page=page,
-        )
-
-    def as_args(self, **changes) -> dict:
-        values = {
-            "action": self.action,
-            "actor": self.actor or None,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "day": self.day,
-            "page": self.page,
-        } | changes
-        # Page 1 is the default; any other value 1 (an object id) is a real filter.
-        return {k: v for k, v in values.items() if v not in (None, "") and (k, v) != ("page", 1)}
+OBJECT_TYPES = ("ideas", "comments", "users", "reports", "projects")
 
 
 @dataclass
-class LogPage:
-    entries: list[AuditEntry]
-    total: int
-    page: int
+class LogFilter(QueryFilter):
+    action: str | None = choice(ACTION_LABELS)
+    actor: str = text(max_length=100, default="")
+    object_type: str | None = choice(OBJECT_TYPES)
+    object_id: int | None = record()
+    day: str | None = day()
+    page: int = page()
 
+
+class LogPage(Page):
     @property
-    def pages(self) -> int:
-        return max(ceil(self.total / PER_PAGE), 1)
+    def entries(self) -> list[AuditEntry]:
+        return self.items
 
 
 def _day_in_utc(day: str) -> tuple[datetime, datetime]:
@@ -132,8 +96,9 @@ def _actor_condition(actor: str):
     actor_id = record_id(actor) if actor.isascii() and actor.isdigit() else None
     if actor_id is not None:
         return AuditEntry.actor_id == actor_id
-    names = select(User.id).where(
-        func.lower(User.display_name).contains(actor.lower(), autoescape=True)
+    user = AuditEntry.actor.property.mapper.class_  # accounts' User, without importing it
+    names = select(user.id).where(
+        func.lower(user.display_name).contains(actor.lower(), autoescape=True)
     )
     return AuditEntry.actor_id.in_(names)
 
@@ -158,7 +123,7 @@ def entries(viewer, filters: LogFilter) -> LogPage:
         .limit(PER_PAGE)
         .offset((filters.page - 1) * PER_PAGE)
     )
-    return LogPage(list(rows), total, filters.page)
+    return LogPage(list(rows), total, filters.page, PER_PAGE)
 
 
 def history(idea) -> list[AuditEntry]:

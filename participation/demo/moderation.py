@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from ..accounts.models import Role, RoleAssignment
 from ..audit import AuditEntry
 from ..extensions import db
 from ..ideas.models import IdeaState
 from ..moderation.models import Report, ReportReason
+from ..roles import Role, RoleAssignment
 
 DECISIONS = {
     IdeaState.PUBLISHED: "idea.publish",

@@ -14,12 +14,11 @@ from itertools import chain
 
 from sqlalchemy import func, insert, select, true, update
 
-from ..accounts.models import Role, RoleAssignment, User
+from ..accounts.models import User
 from ..audit import AuditEntry, summary  # the very format `audit.record` stores
 from ..extensions import db
 from ..ideas.models import Idea, IdeaState
-from ..pipeline.models import (
-    Assessment,
+from ..projects.models import (
     FundingSource,
     Milestone,
     Project,
@@ -30,7 +29,8 @@ from ..pipeline.models import (
     project_fields,
     project_municipalities,
 )
-from ..pipeline.permissions import PIPELINE_ROLES
+from ..rating.models import Assessment
+from ..roles import PIPELINE_ROLES, Role, RoleAssignment
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from .generate import DEMO_DOMAIN

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from ..pipeline.models import FundingStatus, ProjectKind, ProjectStatus
+from ..projects.models import FundingStatus, ProjectKind, ProjectStatus
 from . import project_content as texts
 
 # The first six projects show every status once (one stopped); later ones are drawn.

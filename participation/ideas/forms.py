@@ -1,9 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ..forms import HumanCheckForm, NoControlCharacters, length, required, strip_filter
-from ..moderation.models import REPORT_REASON_LABELS
 
 TITLE_MAX = 160
 BODY_MAX = 6000
@@ -67,22 +65,3 @@ class CommentForm(HumanCheckForm):
 
 class CommentEditForm(FlaskForm):
     body = CommentForm.body
-
-
-class ReportForm(FlaskForm):
-    reason = RadioField(
-        "Grund der Meldung",
-        choices=[(key.value, label) for key, label in REPORT_REASON_LABELS.items()],
-        validators=[required("Bitte wählen Sie einen Grund.")],
-    )
-    note = TextAreaField(
-        "Erläuterung",
-        filters=[strip_filter],
-        validators=[
-            Optional(),
-            length(max_len=1000, label="Die Erläuterung"),
-            NoControlCharacters(),
-        ],
-        description="Was genau ist das Problem? Das hilft der Moderation.",
-        render_kw={"rows": 3},
-    )

@@ -8,10 +8,11 @@ from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import User
 from ..extensions import db
-from ..input_guard import page_number
+from ..pagination import Page
+from ..query_filters import QueryFilter, choice, page, text
 from ..strategy.models import FieldOfAction, Municipality
 from . import search
-from .models import Idea, IdeaState
+from .models import PUBLIC_STATE_LABELS, Idea
 
 SORTS = {
     "newest": "Neueste zuerst",
@@ -20,74 +21,30 @@ SORTS = {
     "trending": "Gerade gefragt",
 }
 DEFAULT_SORT = "newest"
-LISTABLE_STATES = {
-    IdeaState.PUBLISHED: "Offen",
-    IdeaState.ADOPTED: "In ein Projekt eingeflossen",
-    IdeaState.DECLINED: "Nicht weiterverfolgt",
-}
+LISTABLE_STATES = PUBLIC_STATE_LABELS
 PER_PAGE = 20
 
 
 @dataclass
-class IdeaFilter:
-    field: str | None = None
-    municipality: str | None = None
-    state: str | None = None
-    sort: str = DEFAULT_SORT
-    q: str = ""
-    page: int = 1
+class IdeaFilter(QueryFilter):
+    """Only allowlisted values survive; anything hostile falls back to the default."""
 
-    @classmethod
-    def from_args(cls, args) -> "IdeaFilter":
-        """Only allowlisted values survive; anything hostile falls back to the default."""
-        sort = args.get("sort", DEFAULT_SORT)
-        state = args.get("state") or None
-        return cls(
-            field=(args.get("field") or None),
-            municipality=(args.get("municipality") or None),
-            state=state if state in LISTABLE_STATES else None,
-            sort=sort if sort in SORTS else DEFAULT_SORT,
-            q=(args.get("q") or "").strip()[:200],
-            page=page_number(args.get("page")),
-        )
-
-    def as_args(self, **changes) -> dict:
-        values = {
-            "field": self.field,
-            "municipality": self.municipality,
-            "state": self.state,
-            "sort": self.sort if self.sort != DEFAULT_SORT else None,
-            "q": self.q or None,
-            "page": self.page if self.page > 1 else None,
-        }
-        values.update(changes)
-        return {k: v for k, v in values.items() if v not in (None, "", 1)}
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.field or self.municipality or self.state or self.q)
+    field: str | None = text()
+    municipality: str | None = text()
+    state: str | None = choice(LISTABLE_STATES)
+    sort: str = choice(SORTS, default=DEFAULT_SORT)
+    q: str = text(default="")
+    page: int = page()
 
 
 @dataclass
-class IdeaPage:
-    ideas: list[Idea]
-    total: int
-    page: int
-    per_page: int
-    filters: IdeaFilter
+class IdeaPage(Page):
+    filters: IdeaFilter | None = None
     options: dict = field(default_factory=dict)
 
     @property
-    def pages(self) -> int:
-        return max(ceil(self.total / self.per_page), 1)
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
+    def ideas(self) -> list[Idea]:
+        return self.items
 
 
 def _state_condition(state: str | None):
@@ -155,7 +112,7 @@ def list_ideas(filters: IdeaFilter, per_page: int = PER_PAGE) -> IdeaPage:
         .offset((page - 1) * per_page)
     )
     ideas = list(db.session.scalars(query).unique())
-    return IdeaPage(ideas=ideas, total=total, page=page, per_page=per_page, filters=filters)
+    return IdeaPage(items=ideas, total=total, page=page, per_page=per_page, filters=filters)
 
 
 def similar_ideas(title: str, exclude_id: int | None = None, limit: int = 5) -> list[Idea]:

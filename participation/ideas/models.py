@@ -169,6 +169,12 @@ STATE_LABELS = {
     IdeaState.ADOPTED: "In ein Projekt eingeflossen",
     IdeaState.DECLINED: "Nicht weiterverfolgt",
 }
+# The three public states as the lists offer them ("Offen" rather than "Veröffentlicht").
+PUBLIC_STATE_LABELS = {
+    IdeaState.PUBLISHED: "Offen",
+    IdeaState.ADOPTED: STATE_LABELS[IdeaState.ADOPTED],
+    IdeaState.DECLINED: STATE_LABELS[IdeaState.DECLINED],
+}
 STATE_EXPLANATIONS = {
     IdeaState.PENDING: (
         "Die Moderation prüft die Idee, meist innerhalb weniger Tage. "

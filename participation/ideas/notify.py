@@ -1,11 +1,12 @@
 """E-mails to the people who follow an idea, each with a one-click unsubscribe link."""
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..links import external_url
 from ..notifications.services import queue_mail
 from .models import Follow
 
@@ -34,17 +35,6 @@ def read_unfollow_token(token: str) -> tuple[int, int] | None:
     except (BadSignature, ValueError, TypeError):
         return None
     return int(user_id), int(idea_id)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail. State changes also happen outside a request (CLI,
-    workers), where `url_for` cannot build URLs without SERVER_NAME."""
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        root = current_app.config["APPLICATION_ROOT"]
-        path = current_app.url_map.bind("localhost", script_name=root).build(endpoint, values)
-    return current_app.config["SITE_URL"] + path
 
 
 def _followers(idea_id: int, preference, exclude: set[int]) -> list[User]:

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .. import audit
 from ..extensions import db
 from ..roles import PLANNING_ROLES, has_any_role, in_scope, is_member
+from ..rules import RuleError
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 from . import notify, permissions
@@ -24,12 +25,8 @@ from .models import (
 )
 
 
-class IdeaError(ValueError):
-    """A rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class IdeaError(RuleError):
+    """A rule about ideas, supports or comments was broken."""
 
 
 class NotAllowed(IdeaError):

@@ -2,13 +2,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..forms import attach_error
 from ..input_guard import record_id
-from ..moderation.services import file_report
-from ..pipeline.roadmap import idea_path
 from ..ratelimits import person_and_address_limit, write_limit
+from ..strategy.services import field_choices, municipality_choices
 from . import listing, notify, permissions, services
-from .choices import field_choices, municipality_choices
-from .forms import CommentEditForm, CommentForm, IdeaForm, ReportForm
+from .forms import CommentEditForm, CommentForm, IdeaForm
+from .loaders import visible_comment_or_404, visible_idea_or_404
 from .models import STATE_EXPLANATIONS, STATE_LABELS, Comment, Idea
 from .permissions import (
     can_comment_idea,
@@ -16,7 +16,6 @@ from .permissions import (
     can_edit_idea,
     can_revise_idea,
     can_support_idea,
-    can_view_idea,
     can_withdraw_idea,
 )
 from .revise import resubmit_idea
@@ -39,23 +38,6 @@ def idea_helpers() -> dict:
     }
 
 
-def _load_idea(idea_id: int) -> Idea:
-    idea = listing.get_idea_with_details(idea_id)
-    if idea is None or not can_view_idea(current_user, idea):
-        abort(404)
-    return idea
-
-
-def _load_comment(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        abort(404)
-    idea = _load_idea(comment.idea_id)
-    if not permissions.can_view_comment(current_user, comment, idea):
-        abort(404)
-    return comment
-
-
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -73,14 +55,6 @@ def _idea_data(form: IdeaForm) -> services.IdeaData:
     return services.IdeaData(
         form.title.data, form.body.data, form.field.data, form.municipality.data
     )
-
-
-def _attach_error(form, error: services.IdeaError) -> None:
-    target = getattr(form, error.field or "", None)
-    if target is None:
-        flash(str(error), "error")
-    else:
-        target.errors = [*target.errors, str(error)]
 
 
 @bp.get("/ideas")
@@ -114,7 +88,7 @@ def new():
             try:
                 idea = services.submit_idea(current_user, _idea_data(form))
             except services.IdeaError as error:
-                _attach_error(form, error)
+                attach_error(form, error)
             else:
                 flash("Danke! Ihre Idee ist eingegangen und wird nun geprüft.", "success")
                 return redirect(url_for("ideas.detail", idea_id=idea.id))
@@ -132,7 +106,7 @@ def similar():
 
 @bp.get("/ideas/<int:idea_id>")
 def detail(idea_id: int):
-    idea = _load_idea(idea_id)
+    idea = visible_idea_or_404(idea_id)
     if not permissions.can_see_idea_content(current_user, idea):
         return render_template("ideas/hidden.html", idea=idea)
     return _detail_page(idea, CommentForm())
@@ -146,7 +120,6 @@ def _detail_page(idea: Idea, comment_form: CommentForm) -> str:
         supported=services.has_supported(current_user, idea),
         following=services.is_following(current_user, idea),
         comment_form=comment_form,
-        path=idea_path(idea),
     )
 
 
@@ -161,12 +134,12 @@ def edit(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/withdraw")
 @login_required
 def withdraw(idea_id: int):
-    idea = _load_idea(idea_id)
+    idea = visible_idea_or_404(idea_id)
     if not can_withdraw_idea(current_user, idea):
         abort(403)
     services.withdraw_idea(current_user, idea)
     flash("Sie haben Ihre Idee zurückgezogen.", "success")
-    return redirect(url_for("accounts.account"))
+    return redirect(url_for("pages.account"))
 
 
 @bp.post("/ideas/<int:idea_id>/support", endpoint="support", defaults={"add": True})
@@ -175,7 +148,7 @@ def withdraw(idea_id: int):
 @write_limit("SUPPORT_RATE_LIMIT")
 def change_support(idea_id: int, add: bool):
     """Two separate, idempotent actions, so a double tap never undoes a support."""
-    idea = _load_idea(idea_id)
+    idea = visible_idea_or_404(idea_id)
     if not can_support_idea(current_user, idea):
         abort(403)
     if add:
@@ -192,7 +165,7 @@ def change_support(idea_id: int, add: bool):
 @login_required
 @write_limit("SUPPORT_RATE_LIMIT")
 def change_follow(idea_id: int, add: bool):
-    idea = _load_idea(idea_id)
+    idea = visible_idea_or_404(idea_id)
     if add:
         services.follow_idea(current_user, idea)
         flash("Sie verfolgen diese Idee und erhalten E-Mails zu Neuigkeiten.", "success")
@@ -219,7 +192,7 @@ def unfollow_by_mail(token: str):
 @login_required
 @write_limit("COMMENT_RATE_LIMIT", count_only_saved=True)
 def comment(idea_id: int):
-    idea = _load_idea(idea_id)
+    idea = visible_idea_or_404(idea_id)
     if not can_comment_idea(current_user, idea):
         abort(403)
     form = CommentForm()
@@ -258,7 +231,7 @@ def _comment_flash(new_comment: Comment) -> str:
 @login_required
 @write_limit("COMMENT_RATE_LIMIT")
 def edit_comment(comment_id: int):
-    comment_obj = _load_comment(comment_id)
+    comment_obj = visible_comment_or_404(comment_id)
     if not can_edit_comment(current_user, comment_obj):
         abort(403)
     form = CommentEditForm(obj=comment_obj if request.method == "GET" else None)
@@ -276,7 +249,7 @@ def edit_comment(comment_id: int):
 @bp.post("/comments/<int:comment_id>/delete")
 @login_required
 def delete_comment(comment_id: int):
-    comment_obj = _load_comment(comment_id)
+    comment_obj = visible_comment_or_404(comment_id)
     try:
         services.delete_comment(current_user, comment_obj)
     except services.NotAllowed:
@@ -285,31 +258,6 @@ def delete_comment(comment_id: int):
     return redirect(
         url_for("ideas.detail", idea_id=comment_obj.idea_id, _anchor=f"kommentar-{comment_obj.id}")
     )
-
-
-@bp.route("/ideas/<int:idea_id>/report", methods=["GET", "POST"], defaults={"comment_id": None})
-@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"], defaults={"idea_id": None})
-@login_required
-@write_limit("REPORT_RATE_LIMIT")
-def report(idea_id: int | None, comment_id: int | None):
-    comment_obj = _load_comment(comment_id) if comment_id else None
-    idea = _load_idea(comment_obj.idea_id if comment_obj else idea_id)
-    if not permissions.can_see_idea_content(current_user, idea):
-        abort(404)  # the form quotes the title (and the comment): not for hidden ideas
-    if not permissions.can_report(current_user):
-        abort(403)
-    form = ReportForm()
-    if form.validate_on_submit():
-        file_report(
-            current_user,
-            reason=form.reason.data,
-            note=form.note.data or "",
-            idea=None if comment_obj else idea,
-            comment=comment_obj,
-        )
-        flash("Danke für Ihre Meldung. Die Moderation sieht sie sich an.", "success")
-        return redirect(url_for("ideas.detail", idea_id=idea.id))
-    return render_template("ideas/report.html", form=form, idea=idea, comment=comment_obj)
 
 
 @bp.route("/ideas/<int:idea_id>/revise", methods=["GET", "POST"])
@@ -327,7 +275,7 @@ def revise(idea_id: int):
 
 def _change_own_idea(idea_id: int, allowed, save, success: str, revising: bool = False):
     """The author's form for an existing idea: edit while pending, revise after a rejection."""
-    idea = _load_idea(idea_id)
+    idea = visible_idea_or_404(idea_id)
     if not allowed(current_user, idea):
         abort(403)
     form = _idea_form(idea)
@@ -335,7 +283,7 @@ def _change_own_idea(idea_id: int, allowed, save, success: str, revising: bool =
         try:
             save(current_user, idea, _idea_data(form))
         except services.IdeaError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             flash(success, "success")
             return redirect(url_for("ideas.detail", idea_id=idea.id))

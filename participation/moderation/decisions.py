@@ -17,8 +17,9 @@ from ..extensions import db
 from ..ideas import comment_states, notify
 from ..ideas import services as ideas
 from ..ideas.models import Comment, CommentState, Idea, IdeaState
-from ..ideas.notify import external_url
+from ..links import external_url
 from ..notifications.services import queue_mail
+from ..rules import RuleError
 from ..timeutil import utcnow
 from .models import Report
 from .permissions import block_refusal, can_moderate_municipality
@@ -33,10 +34,8 @@ DECISION_SUBJECTS = {
 }
 
 
-class ModerationError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class ModerationError(RuleError):
+    """A rule about moderation decisions was broken."""
 
 
 def _require_scope(moderator, idea: Idea) -> None:

@@ -1,11 +1,11 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..forms import GermanDateField, NoControlCharacters, length, required, strip_filter
 from ..ideas.forms import BODY_MAX, COMMENT_MAX, TITLE_MAX
 from ..timeutil import utcnow
-from .models import REASON_KIND_LABELS
+from .models import REASON_KIND_LABELS, REPORT_REASON_LABELS
 
 
 class ReasonForm(FlaskForm):
@@ -94,4 +94,23 @@ class ReasonTemplateForm(FlaskForm):
         filters=[strip_filter],
         validators=[required("Bitte geben Sie den Text an."), length(5, 2000, label="Der Text")],
         render_kw={"rows": 4},
+    )
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        "Grund der Meldung",
+        choices=[(key.value, label) for key, label in REPORT_REASON_LABELS.items()],
+        validators=[required("Bitte wählen Sie einen Grund.")],
+    )
+    note = TextAreaField(
+        "Erläuterung",
+        filters=[strip_filter],
+        validators=[
+            Optional(),
+            length(max_len=1000, label="Die Erläuterung"),
+            NoControlCharacters(),
+        ],
+        description="Was genau ist das Problem? Das hilft der Moderation.",
+        render_kw={"rows": 3},
     )

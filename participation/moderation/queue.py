@@ -10,6 +10,7 @@ from ..extensions import db
 from ..ideas.listing import with_card_details
 from ..ideas.models import Comment, CommentState, Idea, IdeaState
 from ..ideas.threads import ThreadItem
+from ..query_filters import QueryFilter, choice, text
 from ..roles import scope_filter
 from ..strategy.models import FieldOfAction, Municipality
 from .models import Report
@@ -19,19 +20,10 @@ QUEUE_LIMIT = 200
 
 
 @dataclass
-class QueueFilter:
-    kind: str | None = None
-    municipality: str | None = None
-    field: str | None = None
-
-    @classmethod
-    def from_args(cls, args) -> "QueueFilter":
-        kind = args.get("kind") or None
-        return cls(
-            kind=kind if kind in KINDS else None,
-            municipality=args.get("municipality") or None,
-            field=args.get("field") or None,
-        )
+class QueueFilter(QueryFilter):
+    kind: str | None = choice(KINDS)
+    municipality: str | None = text()
+    field: str | None = text()
 
 
 @dataclass

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
+from ..rules import RuleError
 from .models import ReasonKind, ReasonTemplate, Report
 
 OTHER_CATEGORY = "Sonstiger Grund"
@@ -50,10 +51,8 @@ def open_reports(idea=None, comment=None) -> list[Report]:
     return list(db.session.scalars(query))
 
 
-class ReasonError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class ReasonError(RuleError):
+    """A rule about reason templates was broken."""
 
 
 def _require_unique_title(kind: str, title: str, template: ReasonTemplate | None = None) -> None:

@@ -5,11 +5,12 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
+from ..rules import RuleError
 from .models import ReasonTemplate, Report, ReportReason
 
 
-class ReportError(ValueError):
-    pass
+class ReportError(RuleError):
+    """A report was not complete."""
 
 
 def file_report(reporter, *, reason: str, note: str = "", idea=None, comment=None) -> Report:

@@ -7,11 +7,12 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..audit import reader as log
 from ..extensions import db
+from ..forms import attach_error
 from ..ideas import services as ideas
-from ..ideas.choices import field_choices, municipality_choices
 from ..ideas.listing import get_idea_with_details
 from ..ideas.models import COMMENT_STATE_LABELS, Comment, CommentState, Idea, IdeaState
 from ..ratelimits import write_limit
+from ..strategy.services import field_choices, municipality_choices
 from . import decisions, permissions, reasons
 from .forms import BlockForm, CommentCorrectionForm, CorrectionForm, ReasonForm, ReasonTemplateForm
 from .models import REASON_KIND_LABELS, ReasonKind, ReasonTemplate
@@ -65,14 +66,6 @@ def _comment_in_scope(comment_id: int) -> tuple[Comment, Idea]:
     if comment is None:
         abort(404)
     return comment, _idea_in_scope(comment.idea_id)
-
-
-def _attach_error(form, error) -> None:
-    field = getattr(form, getattr(error, "field", None) or "", None)
-    if field is None:
-        flash(str(error), "error")
-    else:
-        field.errors = [*field.errors, str(error)]
 
 
 def _reason_form(kind: ReasonKind, form_class=ReasonForm):
@@ -146,7 +139,7 @@ def decide_idea_with_reason(idea_id: int, decision: str):
         try:
             service(current_user, found, reason.text, reason.category)
         except ideas.IdeaError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             flash(
                 f"„{found.title}“ ist {done}. "
@@ -231,7 +224,7 @@ def decide_comment_with_reason(comment_id: int, decision: str):
         try:
             decisions.decide_comment(current_user, comment, decision, reason.text, reason.category)
         except ideas.IdeaError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             flash(
                 "Der Kommentar ist ausgeblendet. Die Begründung geht per E-Mail an die Person.",
@@ -254,7 +247,7 @@ def correct_comment(comment_id: int):
         try:
             decisions.correct_comment(current_user, comment, form.body.data, form.note.data)
         except decisions.ModerationError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             flash("Die Korrektur ist gespeichert und protokolliert.", "success")
             return redirect(url_for("moderation.idea", idea_id=comment.idea_id))
@@ -287,7 +280,7 @@ def block_user(user_id: int):
         try:
             decisions.block_user(current_user, person, reason.text, until)
         except decisions.ModerationError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             flash(f"Das Konto von {person.display_name} ist gesperrt.", "success")
             return redirect(url_for("moderation.queue"))
@@ -333,7 +326,7 @@ def reason_templates():
         try:
             reasons.add_template(current_user, form.kind.data, form.title.data, form.text.data)
         except reasons.ReasonError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             flash("Die Vorlage ist gespeichert.", "success")
             return redirect(url_for("moderation.reason_templates"))
@@ -358,7 +351,7 @@ def edit_reason_template(template_id: int):
         try:
             reasons.update_template(current_user, template, *data, active=active)
         except reasons.ReasonError as error:
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             flash("Die Vorlage ist gespeichert.", "success")
             return redirect(url_for("moderation.reason_templates"))

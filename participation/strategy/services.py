@@ -138,3 +138,50 @@ def get_municipality(slug: str) -> Municipality | None:
 
 def get_page(slug: str) -> Page | None:
     return db.session.scalar(select(Page).where(Page.slug == slug))
+
+
+# --- Select options: the one place forms and filters get fields and municipalities from.
+
+
+def field_choices(blank: bool = True, ids: bool = False) -> list[tuple]:
+    """(id, name) with a first "Bitte wählen" for forms; (slug, name) for filters without
+    it; (id, name) without it with `ids`."""
+    rows = db.session.execute(
+        select(FieldOfAction.id, FieldOfAction.slug, FieldOfAction.name).order_by(
+            FieldOfAction.position
+        )
+    )
+    if ids:
+        return [(row.id, row.name) for row in rows]
+    if not blank:
+        return [(row.slug, row.name) for row in rows]
+    return [(0, "Bitte wählen …"), *((row.id, row.name) for row in rows)]
+
+
+def municipality_choices(
+    blank: bool = True, slugs: bool = False, with_ids: bool = False
+) -> list[tuple]:
+    rows = db.session.execute(
+        select(Municipality.id, Municipality.slug, Municipality.name).order_by(
+            Municipality.is_district_wide.desc(), Municipality.position, Municipality.name
+        )
+    )
+    if with_ids:
+        return [(row.id, row.slug, row.name) for row in rows]
+    options = [(row.slug if slugs else row.id, row.name) for row in rows]
+    return [(0, "Bitte wählen …"), *options] if blank else options
+
+
+def slugs_of(options: list[tuple]) -> set[str]:
+    """The slugs of (slug, name) options, for filters that accept only those."""
+    return {slug for slug, _ in options}
+
+
+def home_municipality_choices() -> list[tuple[int, str]]:
+    """Where a person lives or works: the towns, without "Kreisweit"; 0 for no answer."""
+    rows = db.session.execute(
+        select(Municipality.id, Municipality.name)
+        .where(Municipality.is_district_wide.is_(False))
+        .order_by(Municipality.position, Municipality.name)
+    )
+    return [(0, "Keine Angabe"), *((row.id, row.name) for row in rows)]

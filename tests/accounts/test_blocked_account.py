@@ -10,14 +10,14 @@ from participation.ideas.models import Comment, CommentState, Idea, IdeaState
 from participation.templating import format_day
 from participation.timeutil import utcnow
 from tests.factories import create_comment, create_idea, create_user, get_field, get_municipality
-from tests.ideas.conftest import as_user, fresh, html_of, main_of, new_browser  # noqa: F401 - fixtures
-from tests.moderation.conftest import post
+from tests.helpers import fresh, html_of, main_of
+from tests.moderation.helpers import post
 
 REASON = "Wiederholt beleidigende Kommentare"
 
 
 @pytest.fixture
-def blocked_author(as_user):  # noqa: F811 - the fixture imported above
+def blocked_author(as_user):
     """A person with a pending idea, a rejected idea and a fresh comment, then blocked
     for a week; signed in again afterwards (blocking signs them out)."""
     person = create_user(display_name="Gesperrte Person")
@@ -107,7 +107,7 @@ def test_the_block_ends_on_its_date(blocked_author):
     assert fresh(pending).title == "Nach der Sperre"
 
 
-def test_nobody_else_sees_the_block_page(as_user):  # noqa: F811
+def test_nobody_else_sees_the_block_page(as_user):
     other = create_user()
     idea = create_idea(create_user(), state="pending")
     response = as_user(other).get(f"/ideas/{idea.id}/edit")

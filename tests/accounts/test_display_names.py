@@ -6,9 +6,9 @@ import pytest
 from markupsafe import escape
 
 from participation.accounts.models import User
-from tests.conftest import Browser, FreshGlobalsClient
+from tests.accounts.helpers import registration
 from tests.factories import count_rows, create_user, find_user, outbox
-from tests.test_accounts import registration
+from tests.helpers import Browser, FreshGlobalsClient
 
 INVISIBLE = "Der Anzeigename enthält unsichtbare oder die Schreibrichtung ändernde Zeichen"
 ORG_INVISIBLE = "Der Name der Organisation enthält unsichtbare"
@@ -18,7 +18,7 @@ RESERVED = "sind den Mitarbeitenden vorbehalten"
 
 @pytest.fixture(autouse=True)
 def _each_client_a_fresh_g(app):
-    """Each request gets its own `g`, as on a server (see conftest.FreshGlobalsClient)."""
+    """Each request gets its own `g`, as on a server (see tests.helpers.FreshGlobalsClient)."""
     app.test_client_class = FreshGlobalsClient
 
 

@@ -11,8 +11,8 @@ import pytest
 from limits import parse_many
 
 from participation.extensions import limiter
-from tests.conftest import Browser, FreshGlobalsClient
 from tests.factories import PASSWORD, create_user, find_user, link_from, outbox
+from tests.helpers import Browser, FreshGlobalsClient
 
 WRONG = "ein falsches Passwort"
 NEW_PASSWORD = "ein langes neues Passwort"

@@ -6,7 +6,7 @@ from participation.extensions import db
 from participation.ideas.services import add_comment
 from participation.moderation import decisions
 from participation.moderation.services import file_report
-from participation.pipeline.services import rate_idea
+from participation.rating.services import rate_idea
 from tests.browser.helpers import log_in, seed_reason_templates
 from tests.factories import create_comment, create_idea, create_user
 

@@ -11,8 +11,8 @@ import pytest
 
 from participation.extensions import db
 from participation.ideas import services as idea_services
-from participation.pipeline import projects
-from participation.pipeline.services import rate_idea
+from participation.projects import services as projects
+from participation.rating.services import rate_idea
 from tests.browser.helpers import (
     assert_fits_phone,
     has_visible_focus,

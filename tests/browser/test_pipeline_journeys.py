@@ -18,8 +18,9 @@ from participation.audit import AuditEntry
 from participation.extensions import db
 from participation.ideas import services as idea_services
 from participation.ideas.models import Idea
-from participation.pipeline.models import Assessment, Milestone, Project, ProjectIdea, ProjectUpdate
-from participation.pipeline.projects import load_project
+from participation.projects.models import Milestone, Project, ProjectIdea, ProjectUpdate
+from participation.projects.services import load_project
+from participation.rating.models import Assessment
 from tests.browser.helpers import (
     assert_fits_phone,
     log_in,

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from participation.extensions import db
-from participation.pipeline import projects
-from participation.pipeline.services import rate_idea
+from participation.projects import services as projects
+from participation.rating.services import rate_idea
 from tests.browser.helpers import log_in
 from tests.factories import create_idea, create_user
-from tests.roadmap.conftest import full_plan, make_project
+from tests.roadmap.helpers import full_plan, make_project
 
 Axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe
 expect = pytest.importorskip("playwright.sync_api").expect

@@ -6,7 +6,7 @@ from participation.extensions import db
 from participation.ideas.models import Comment, Follow, Idea, IdeaState, Support
 from participation.strategy.models import FieldOfAction, Municipality
 from tests.factories import add_supports, count_rows, create_comment, create_idea
-from tests.ideas.conftest import fresh, html_of, idea_ids_in
+from tests.helpers import fresh, html_of, idea_ids_in
 
 
 def set_counts(idea, **counts) -> None:

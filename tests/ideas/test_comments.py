@@ -8,7 +8,7 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.ideas.models import Comment, Follow
 from tests.factories import count_rows, create_comment, create_idea, create_user, outbox
-from tests.ideas.conftest import audit, field_error, fresh, html_of, main_of
+from tests.helpers import audit, field_error, fresh, html_of, main_of
 
 
 def comments() -> list[Comment]:

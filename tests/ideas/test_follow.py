@@ -6,7 +6,7 @@ from participation.extensions import db
 from participation.ideas import services
 from participation.ideas.models import Follow
 from tests.factories import create_idea, create_user, link_from, outbox
-from tests.ideas.conftest import main_of
+from tests.helpers import main_of
 
 
 def followers(idea) -> set[int]:

@@ -7,7 +7,7 @@ import pytest
 
 from participation.timeutil import utcnow
 from tests.factories import add_supports, create_comment, create_idea, create_user
-from tests.ideas.conftest import e, html_of, idea_ids_in, main_of
+from tests.helpers import e, html_of, idea_ids_in, main_of
 
 
 def listed(client, query: str = "") -> list[int]:

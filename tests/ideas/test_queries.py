@@ -9,7 +9,7 @@ from participation.accounts.models import User
 from participation.extensions import db
 from participation.ideas.models import Idea
 from tests.factories import create_comment, create_idea, create_user
-from tests.ideas.conftest import html_of, idea_ids_in
+from tests.helpers import html_of, idea_ids_in
 
 MAX_QUERIES = 8
 

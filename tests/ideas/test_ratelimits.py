@@ -8,7 +8,7 @@ import pytest
 from participation.ideas.models import Comment, Idea, Support
 from participation.moderation.models import Report
 from tests.factories import count_rows, create_idea, create_user, get_field, get_municipality
-from tests.ideas.conftest import e, html_of, main_of
+from tests.helpers import e, html_of, main_of
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.moderation.models import Report, ReportReason
 from tests.factories import count_rows, create_comment, create_idea, create_user
-from tests.ideas.conftest import audit, field_error, html_of, main_of
+from tests.helpers import audit, field_error, html_of, main_of
 
 REASONS = [reason.value for reason in ReportReason]
 

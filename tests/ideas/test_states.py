@@ -7,7 +7,7 @@ from participation.ideas import services
 from participation.ideas.models import Follow, IdeaState
 from participation.ideas.services import IdeaError, NotAllowed
 from tests.factories import create_idea, create_user, link_from, outbox
-from tests.ideas.conftest import audit, fresh, main_of
+from tests.helpers import audit, fresh, main_of
 
 
 @pytest.fixture
@@ -111,8 +111,12 @@ def test_followers_who_switched_state_mail_off_get_none(moderator):
     quiet = create_user(email="leise@example.org")
     quiet.notify_state_changes = False
     follow(quiet, idea)
+    follow(create_user(email="laut@example.org"), idea)  # the control: mail left on
     services.publish_idea(moderator, idea)
     db.session.commit()
+    assert fresh(idea).state == "published"
+    [mail] = outbox("laut@example.org")
+    assert idea.title in mail.body
     assert outbox("leise@example.org") == []
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.ideas.models import Follow, Idea
 from tests.factories import count_rows, create_idea, create_user, get_field, get_municipality
-from tests.ideas.conftest import audit, e, field_error, fresh, html_of, idea_ids_in, main_of
+from tests.helpers import audit, e, field_error, fresh, html_of, idea_ids_in, main_of
 
 TITLE = "Mehr sichere Radwege in Rheine bauen"
 BODY = "Wir brauchen **mehr** Radwege, damit Kinder sicher zur Schule fahren können."

@@ -7,7 +7,7 @@ from participation.extensions import db
 from participation.ideas import services
 from participation.ideas.models import Support
 from tests.factories import count_rows, create_idea, create_user
-from tests.ideas.conftest import fresh, main_of
+from tests.helpers import fresh, main_of
 
 JSON = {"Accept": "application/json"}
 

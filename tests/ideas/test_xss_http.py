@@ -8,7 +8,7 @@ from participation.extensions import db
 from participation.ideas import services
 from participation.ideas.models import Idea
 from tests.factories import create_user, get_field, get_municipality
-from tests.ideas.conftest import e, html_of
+from tests.helpers import e, html_of
 
 PAYLOADS = [
     "<script>alert(1)</script>",

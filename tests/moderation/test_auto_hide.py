@@ -4,8 +4,8 @@ import pytest
 
 from participation.moderation.models import Report
 from tests.factories import count_rows, create_comment, create_idea, create_user
-from tests.ideas.conftest import audit, html_of, main_of
-from tests.moderation.conftest import comment_row, idea_row, open_reports, post
+from tests.helpers import audit, html_of, main_of
+from tests.moderation.helpers import comment_row, idea_row, open_reports, post
 
 
 @pytest.fixture

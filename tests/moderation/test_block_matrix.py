@@ -4,8 +4,8 @@ staff is an admin's job, nobody blocks themselves or the last admin who can stil
 import pytest
 
 from tests.factories import create_idea, create_user, find_user
-from tests.ideas.conftest import main_of
-from tests.moderation.conftest import post
+from tests.helpers import main_of
+from tests.moderation.helpers import post
 
 ROLES = {
     "resident": (),

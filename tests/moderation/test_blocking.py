@@ -19,8 +19,8 @@ from tests.factories import (
     get_municipality,
     outbox,
 )
-from tests.ideas.conftest import audit, field_error, html_of, main_of
-from tests.moderation.conftest import create_template, post
+from tests.helpers import audit, field_error, html_of, main_of
+from tests.moderation.helpers import create_template, post
 
 COOKIE = "zst_session"
 

@@ -8,8 +8,8 @@ from participation.ideas.models import Comment, CommentState
 from participation.moderation import decisions
 from participation.moderation.models import Report
 from tests.factories import create_comment, create_idea, create_user, link_from, outbox
-from tests.ideas.conftest import audit, field_error, html_of, main_of
-from tests.moderation.conftest import comment_row, create_report, create_template, idea_row, post
+from tests.helpers import audit, field_error, html_of, main_of
+from tests.moderation.helpers import comment_row, create_report, create_template, idea_row, post
 
 
 @pytest.fixture

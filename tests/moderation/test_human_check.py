@@ -8,9 +8,8 @@ import pytest
 
 from participation import forms
 from participation.ideas.models import Comment, Idea
-from tests.conftest import csrf_token_from
 from tests.factories import count_rows, create_idea, create_user, get_field, get_municipality
-from tests.ideas.conftest import field_error, html_of
+from tests.helpers import csrf_token_from, field_error, html_of
 
 TOO_FAST = (
     "Das ging sehr schnell. Bitte prüfen Sie Ihre Eingaben und senden Sie das Formular noch einmal."

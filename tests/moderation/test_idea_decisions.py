@@ -10,8 +10,8 @@ from participation.extensions import db
 from participation.moderation.models import Report
 from participation.timeutil import utcnow
 from tests.factories import create_idea, create_user, get_field, get_municipality, link_from, outbox
-from tests.ideas.conftest import audit, field_error, html_of, idea_ids_in, main_of
-from tests.moderation.conftest import create_report, create_template, idea_row, post
+from tests.helpers import audit, field_error, html_of, idea_ids_in, main_of
+from tests.moderation.helpers import create_report, create_template, idea_row, post
 
 
 def reports_of(idea) -> list[Report]:

@@ -9,8 +9,8 @@ from sqlalchemy import delete, update
 from participation.audit import AuditEntry
 from participation.extensions import db
 from tests.factories import create_idea, create_user
-from tests.ideas.conftest import audit, html_of, main_of
-from tests.moderation.conftest import post
+from tests.helpers import audit, html_of, main_of
+from tests.moderation.helpers import post
 
 ROW = re.compile(
     r"<tr>\s*<td>(?P<when>[^<]*)</td>\s*<td>(?P<who>[^<]*)</td>\s*<td>(?P<what>[^<]*)<br>"

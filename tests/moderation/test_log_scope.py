@@ -8,8 +8,8 @@ from participation.audit import AuditEntry
 from participation.extensions import db
 from participation.roles import in_scope, scope_filter
 from tests.factories import create_comment, create_idea, create_user, get_municipality
-from tests.ideas.conftest import audit, main_of
-from tests.moderation.conftest import post
+from tests.helpers import audit, main_of
+from tests.moderation.helpers import post
 
 GREVEN = "Ablehnung Greven: Telefonnummer des Nachbarn 0171-111"
 RHEINE = "Ablehnung Rheine: Doppelt eingereicht"

@@ -23,7 +23,7 @@ from participation.moderation.models import ReasonTemplate, Report
 from participation.notifications.models import OutboxMessage
 from participation.timeutil import utcnow
 from tests.factories import create_comment, create_idea, create_user, get_municipality
-from tests.moderation.conftest import comment_row, create_report, create_template, idea_row, post
+from tests.moderation.helpers import comment_row, create_report, create_template, idea_row, post
 
 ROLES = {
     # name: (role assignments or None for anonymous, municipality of the idea)
@@ -305,7 +305,7 @@ def test_permission_matrix(role, endpoint, client, as_user):
 
 
 def _anonymous_token(client) -> str:
-    from tests.conftest import csrf_token_from
+    from tests.helpers import csrf_token_from
 
     return csrf_token_from(client.get("/login").get_data(as_text=True))
 

@@ -10,8 +10,8 @@ from participation.extensions import db
 from participation.ideas.models import Comment
 from participation.timeutil import utcnow
 from tests.factories import count_rows, create_comment, create_idea, create_user
-from tests.ideas.conftest import main_of
-from tests.moderation.conftest import create_report, idea_row, post
+from tests.helpers import main_of
+from tests.moderation.helpers import create_report, idea_row, post
 
 ITEM = re.compile(
     r'<li class="queue-item">.*?<span class="badge">(?P<kind>Idee|Kommentar)</span>(?P<badges>.*?)'
@@ -175,10 +175,18 @@ def test_decided_items_leave_the_queue_and_the_badge_counts_down(waiting, modera
 
 def test_staff_without_moderation_have_no_badge(as_user):
     create_idea(state="pending")
+    create_idea(title="Öffentliche Idee für die Liste")
     for roles in ((), ("committee",), ("team",)):
-        html = as_user(create_user(roles=roles)).get("/ideas").get_data(as_text=True)
+        response = as_user(create_user(roles=roles)).get("/ideas")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "Öffentliche Idee für die Liste" in main_of(response)
         assert "count-badge" not in html
         assert 'href="/moderation"' not in html
+    # The control: on the same page a moderator sees the link and the one waiting idea.
+    html = as_user(create_user(roles=("moderator",))).get("/ideas").get_data(as_text=True)
+    assert 'href="/moderation"' in html
+    assert badge(html) == 1
 
 
 def test_an_empty_queue_says_so(moderator):

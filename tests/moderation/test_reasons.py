@@ -9,8 +9,8 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.moderation.models import ReasonTemplate
 from tests.factories import create_idea, create_user
-from tests.ideas.conftest import audit, field_error, html_of, main_of
-from tests.moderation.conftest import create_template, idea_row, post
+from tests.helpers import audit, field_error, html_of, main_of
+from tests.moderation.helpers import create_template, idea_row, post
 
 
 def templates() -> list[tuple[str, str, str, bool]]:

@@ -4,7 +4,7 @@ from participation.audit import AuditEntry
 from participation.extensions import db
 from participation.ideas.models import IdeaState
 from tests.factories import create_idea
-from tests.moderation.conftest import idea_row, post
+from tests.moderation.helpers import idea_row, post
 
 
 def test_a_hidden_idea_returns_to_the_state_on_its_own_row(moderator):

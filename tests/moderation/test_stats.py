@@ -7,8 +7,8 @@ from participation.audit import AuditEntry
 from participation.extensions import db
 from participation.timeutil import utcnow
 from tests.factories import create_idea
-from tests.ideas.conftest import main_of
-from tests.moderation.conftest import idea_row, post
+from tests.helpers import main_of
+from tests.moderation.helpers import idea_row, post
 
 
 def card(page: str, label: str) -> str:

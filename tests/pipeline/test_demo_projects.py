@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 
 from participation.extensions import db
 from participation.ideas.models import Idea, IdeaState
-from participation.pipeline.models import Project, ProjectIdea
+from participation.projects.models import Project, ProjectIdea
 from participation.timeutil import utcnow
 from tests.conftest import empty_tables
 from tests.factories import count_rows, find_user, outbox
-from tests.ideas.conftest import audit, e, html_of, main_of
+from tests.helpers import audit, e, html_of, main_of
 
 TEAM = "projektteam@demo.example.org"
 

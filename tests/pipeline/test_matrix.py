@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import event
 
 from participation.extensions import db
-from participation.pipeline import matrix
-from participation.pipeline.projects import ProjectPlan, create_project, decline_idea
-from participation.pipeline.services import rate_idea
+from participation.projects.services import ProjectPlan, create_project, decline_idea
+from participation.rating.services import rate_idea
+from participation.reports import matrix
 from tests.factories import create_idea, create_user, get_field, get_municipality
-from tests.ideas.conftest import html_of, main_of
+from tests.helpers import html_of, main_of
 
 URL = "/pipeline/matrix"
 POINT = re.compile(

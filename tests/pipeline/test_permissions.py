@@ -3,12 +3,12 @@
 import pytest
 
 from participation.extensions import db
-from participation.pipeline.models import Assessment
-from participation.pipeline.services import rate_idea
+from participation.rating.models import Assessment
+from participation.rating.services import rate_idea
 from participation.timeutil import utcnow
 from tests.factories import count_rows, create_idea, create_user
-from tests.ideas.conftest import html_of, main_of
-from tests.pipeline.conftest import rate_url
+from tests.helpers import html_of, main_of
+from tests.pipeline.helpers import rate_url
 
 REFUSED = {
     "resident": (),
@@ -77,7 +77,7 @@ def test_committee_and_team_may_rate(as_user, role):
 
 
 def test_the_service_refuses_non_members_too():
-    from participation.pipeline.services import PipelineError
+    from participation.rating.services import PipelineError
 
     idea = create_idea()
     for user in (create_user(), create_user(roles=("moderator", "admin")), blocked_member()):

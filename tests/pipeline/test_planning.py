@@ -12,13 +12,13 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.ideas.models import Idea
 from participation.moderation import decisions
-from participation.pipeline import projects
-from participation.pipeline.models import FundingSource, Milestone, Project, ProjectIdea
-from participation.pipeline.services import PipelineError
+from participation.projects import services as projects
+from participation.projects.models import FundingSource, Milestone, Project, ProjectIdea
+from participation.rating.services import PipelineError
 from participation.strategy.models import FieldOfAction
 from participation.timeutil import utcnow
 from tests.factories import count_rows, create_idea, create_user, get_municipality
-from tests.ideas.conftest import audit, field_error, fresh, html_of, main_of
+from tests.helpers import audit, field_error, fresh, html_of, main_of
 
 NOTE = "INTERN: Kämmerei will erst 2028 zahlen"
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from participation.extensions import db
 from participation.ideas import services as ideas
-from participation.pipeline import projects
-from participation.pipeline.models import ProjectIdea, ProjectUpdate
+from participation.projects import services as projects
+from participation.projects.models import ProjectIdea, ProjectUpdate
 from participation.timeutil import utcnow
 from tests.factories import add_supports, create_idea, create_user, link_from, outbox
-from tests.ideas.conftest import audit, field_error, fresh, html_of, main_of
+from tests.helpers import audit, field_error, fresh, html_of, main_of
 from tests.pipeline.test_planning import new_project
 
 NEWS = "Neues aus dem Projekt: "

@@ -3,10 +3,10 @@
 import pytest
 
 from participation.extensions import db
-from participation.pipeline.services import rate_idea
+from participation.rating.services import rate_idea
 from tests.factories import create_idea, create_user
-from tests.ideas.conftest import field_error, html_of, main_of
-from tests.pipeline.conftest import assessments, figure, overview_rows, rate_url
+from tests.helpers import field_error, html_of, main_of
+from tests.pipeline.helpers import assessments, figure, overview_rows, rate_url
 
 
 def rate(user, idea, relevance, feasibility, note=""):
@@ -234,7 +234,7 @@ def test_overview_filters_by_field_and_municipality(as_user):
 
 
 def test_overview_pages(as_user, monkeypatch):
-    from participation.pipeline import overview
+    from participation.rating import overview
 
     monkeypatch.setattr(overview, "PER_PAGE", 2)
     ideas = [create_idea(supports=n) for n in (3, 2, 1)]

@@ -13,20 +13,20 @@ from flask import url_for
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.ideas.models import Idea
-from participation.pipeline import projects
-from participation.pipeline.models import (
-    Assessment,
+from participation.ideas.models import Comment, Idea, Support
+from participation.projects import services as projects
+from participation.projects.models import (
     FundingSource,
     Milestone,
     Project,
     ProjectIdea,
     ProjectUpdate,
 )
-from participation.pipeline.services import rate_idea
+from participation.rating.models import Assessment
+from participation.rating.services import rate_idea
 from participation.timeutil import utcnow
 from tests.factories import count_rows, create_idea, create_user
-from tests.ideas.conftest import html_of, main_of
+from tests.helpers import e, fresh, html_of, main_of
 from tests.pipeline.test_planning import new_project, place_id, plan_data
 
 READ = "read"  # committee and team read
@@ -34,27 +34,27 @@ RATE = "rate"  # committee and team write (their own rating)
 TEAM = "team"  # the project team only
 
 ROUTES = {
-    ("pipeline.index", "GET"): READ,
-    ("pipeline.projects", "GET"): READ,
-    ("pipeline_charts.matrix", "GET"): READ,
-    ("pipeline_charts.stats", "GET"): READ,
-    ("pipeline_exports.page", "GET"): READ,
-    ("pipeline_exports.download", "GET"): READ,
-    ("pipeline.rate", "GET"): READ,
-    ("pipeline.rate", "POST"): RATE,
-    ("pipeline.take", "POST"): TEAM,
-    ("pipeline.decline", "GET"): TEAM,
-    ("pipeline.decline", "POST"): TEAM,
-    ("pipeline.new_project", "GET"): TEAM,
-    ("pipeline.new_project", "POST"): TEAM,
-    ("pipeline.edit_project", "GET"): TEAM,
-    ("pipeline.edit_project", "POST"): TEAM,
-    ("pipeline.add_funding", "POST"): TEAM,
-    ("pipeline.remove_funding", "POST"): TEAM,
-    ("pipeline.add_milestone", "POST"): TEAM,
-    ("pipeline.change_milestone", "POST"): TEAM,
-    ("pipeline.new_update", "GET"): TEAM,
-    ("pipeline.new_update", "POST"): TEAM,
+    ("rating.index", "GET"): READ,
+    ("projects.index", "GET"): READ,
+    ("pipeline_reports.matrix", "GET"): READ,
+    ("pipeline_reports.stats", "GET"): READ,
+    ("pipeline_reports.exports", "GET"): READ,
+    ("pipeline_reports.download", "GET"): READ,
+    ("rating.rate", "GET"): READ,
+    ("rating.rate", "POST"): RATE,
+    ("projects.take", "POST"): TEAM,
+    ("projects.decline", "GET"): TEAM,
+    ("projects.decline", "POST"): TEAM,
+    ("projects.new_project", "GET"): TEAM,
+    ("projects.new_project", "POST"): TEAM,
+    ("projects.edit_project", "GET"): TEAM,
+    ("projects.edit_project", "POST"): TEAM,
+    ("projects.add_funding", "POST"): TEAM,
+    ("projects.remove_funding", "POST"): TEAM,
+    ("projects.add_milestone", "POST"): TEAM,
+    ("projects.change_milestone", "POST"): TEAM,
+    ("projects.new_update", "GET"): TEAM,
+    ("projects.new_update", "POST"): TEAM,
 }
 
 REFUSED = {
@@ -114,33 +114,33 @@ def world(app):
 def post_data(endpoint: str, world) -> dict:
     ideas = world["ideas"]
     return {
-        "pipeline.rate": {"relevance": "4", "feasibility": "2", "note": "gut"},
-        "pipeline.take": {
+        "rating.rate": {"relevance": "4", "feasibility": "2", "note": "gut"},
+        "projects.take": {
             "idea": [str(ideas["take"].id)],
             "target": "existing",
             "project": str(world["project"].id),
         },
-        "pipeline.decline": {"answer": "Gibt es schon im Nachbarort."},
-        "pipeline.new_project": plan_data(title="Ein neues Projekt"),
-        "pipeline.edit_project": plan_data(
+        "projects.decline": {"answer": "Gibt es schon im Nachbarort."},
+        "projects.new_project": plan_data(title="Ein neues Projekt"),
+        "projects.edit_project": plan_data(
             title="Mitfahrbänke im Kreis", municipality_ids=[str(place_id("kreisweit"))]
         ),
-        "pipeline.add_funding": {
+        "projects.add_funding": {
             "funding-programme": "Leader",
             "funding-amount": "80.000,00",
             "funding-status": "applied",
         },
-        "pipeline.remove_funding": {},
-        "pipeline.add_milestone": {"milestone-title": "Eröffnung", "milestone-due_on": ""},
-        "pipeline.change_milestone": {"action": "done"},
-        "pipeline.new_update": {"title": "Es geht los", "body": "Die Bänke sind bestellt."},
+        "projects.remove_funding": {},
+        "projects.add_milestone": {"milestone-title": "Eröffnung", "milestone-due_on": ""},
+        "projects.change_milestone": {"action": "done"},
+        "projects.new_update": {"title": "Es geht los", "body": "Die Bänke sind bestellt."},
     }[endpoint]
 
 
 def url_of(app, endpoint: str, world) -> str:
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
     args = dict(world["args"])
-    args["idea_id"] = world["ideas"]["decline" if endpoint == "pipeline.decline" else "rate"].id
+    args["idea_id"] = world["ideas"]["decline" if endpoint == "projects.decline" else "rate"].id
     with app.test_request_context():
         return url_for(endpoint, **{name: args[name] for name in rule.arguments})
 
@@ -260,3 +260,91 @@ def test_internal_notes_and_ratings_never_reach_public_pages(browser, as_user, w
             assert word not in main_of(response), f"{path}: {word}"
     assert "Mitfahrbänke im Kreis" in main_of(person.get("/roadmap"))
     assert "Mitfahrbank am Markt" in main_of(person.get(f"/projects/{project.id}"))
+
+
+# Adopted and declined ideas, role by role -----------------------------------------------
+
+PEOPLE = {
+    "anonymous": None,
+    "resident": (),
+    "blocked-resident": (),
+    "moderator": ("moderator",),
+    "town-moderator": ("moderator:rheine",),
+    "other-town-moderator": ("moderator:greven",),
+    "committee": ("committee",),
+    "team": ("team",),
+    "admin": ("admin",),
+}
+MODERATORS = ("moderator", "town-moderator", "admin")  # in scope: the ideas are Rheine's
+DECLINE_ANSWER = "Eine Seilbahn passt nicht in den Haushalt des Kreises."
+
+
+@pytest.fixture
+def decided():
+    """An idea the team took into a project and one it declined, both from Rheine."""
+    team = create_user(roles=("team",))
+    adopted = create_idea(title="Bücherschrank am Bahnhof")
+    new_project(team, title="Offene Bücherschränke", ideas=[adopted])
+    declined = create_idea(title="Seilbahn über die Ems")
+    projects.decline_idea(team, declined, DECLINE_ANSWER)
+    db.session.commit()
+    assert (fresh(adopted).state, fresh(declined).state) == ("adopted", "declined")
+    return {"adopted": adopted, "declined": declined}
+
+
+def signed_in_as(role: str, browser, as_user):
+    """(browser, page with a CSRF token) for a person of this role."""
+    if PEOPLE[role] is None:
+        return browser, "/login"
+    person = create_user(roles=PEOPLE[role])
+    signed_in = as_user(person)
+    if role == "blocked-resident":
+        person.blocked_at = utcnow()
+        db.session.commit()
+    return signed_in, "/account"
+
+
+def allowed(role: str, response) -> bool:
+    """Whether the action went through (a redirect back); else it was refused with 403 or
+    404, and anonymous people were sent to log in."""
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+        return False
+    assert response.status_code in (302, 403, 404), response.status_code
+    return response.status_code == 302
+
+
+@pytest.mark.parametrize("state", ["adopted", "declined"])
+@pytest.mark.parametrize("role", PEOPLE)
+def test_who_may_view_support_comment_and_moderate_adopted_and_declined_ideas(
+    browser, as_user, decided, role, state
+):
+    idea = decided[state]
+    person, token_page = signed_in_as(role, browser, as_user)
+    page = f"/ideas/{idea.id}"
+
+    # Everybody reads both, with the team's answer on a declined idea.
+    view = person.get(page)
+    assert view.status_code == 200
+    assert e(idea.title) in main_of(view)
+    assert (e(DECLINE_ANSWER) in main_of(view)) == (state == "declined")
+
+    # Members support and comment an adopted idea; a declined one is closed for everybody.
+    contributes = role not in ("anonymous", "blocked-resident") and state == "adopted"
+    assert (f'action="{page}/support"' in html_of(view)) == contributes
+    support = person.submit(f"{page}/support", {}, form_page=token_page)
+    comment = person.submit(f"{page}/comments", {"body": f"Ich ({role})"}, form_page=token_page)
+    assert allowed(role, support) == contributes
+    assert allowed(role, comment) == contributes
+    assert (count_rows(Support), fresh(idea).support_count) == (int(contributes),) * 2
+    assert count_rows(Comment) == int(contributes)
+
+    # Only moderators with the idea's town in scope hide it (the other town's: no such idea).
+    hide = person.submit(
+        f"/moderation/ideas/{idea.id}/hide", {"reason": "Persönliche Daten"}, form_page=token_page
+    )
+    moderates = role in MODERATORS
+    assert allowed(role, hide) == moderates
+    if role == "other-town-moderator":
+        assert hide.status_code == 404
+    assert fresh(idea).state == ("hidden" if moderates else state)

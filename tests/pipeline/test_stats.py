@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import event
 
 from participation.extensions import db
-from participation.pipeline import stats
-from participation.pipeline.models import Project
-from participation.pipeline.projects import ProjectPlan, create_project, load_project, update_plan
-from participation.pipeline.services import rate_idea
+from participation.projects.models import Project
+from participation.projects.services import ProjectPlan, create_project, load_project, update_plan
+from participation.rating.services import rate_idea
+from participation.reports import stats
 from participation.timeutil import utcnow
 from tests.factories import (
     add_supports,
@@ -23,7 +23,7 @@ from tests.factories import (
     get_field,
     get_municipality,
 )
-from tests.ideas.conftest import html_of, main_of
+from tests.helpers import html_of, main_of
 
 URL = "/pipeline/stats"
 BERLIN = ZoneInfo("Europe/Berlin")

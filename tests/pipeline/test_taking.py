@@ -5,9 +5,9 @@ from sqlalchemy import select
 from participation.accounts.models import User
 from participation.extensions import db
 from participation.ideas.models import Idea
-from participation.pipeline.models import Project, ProjectIdea
+from participation.projects.models import Project, ProjectIdea
 from tests.factories import add_supports, create_idea, create_user, outbox
-from tests.ideas.conftest import audit, field_error, fresh, html_of, main_of
+from tests.helpers import audit, field_error, fresh, html_of, main_of
 
 PLAN = {
     "title": "Mitfahrbänke im ganzen Kreis",

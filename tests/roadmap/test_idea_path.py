@@ -5,14 +5,14 @@ from datetime import datetime
 
 from participation.extensions import db
 from participation.ideas.models import Idea
-from participation.pipeline import projects
-from participation.pipeline.services import rate_idea
+from participation.projects import services as projects
+from participation.rating.services import rate_idea
 from participation.templating import format_day
 from participation.timeutil import utcnow
 from tests.factories import create_idea, create_user
-from tests.ideas.conftest import html_of, main_of
+from tests.helpers import html_of, main_of
 from tests.ideas.test_queries import queries_for
-from tests.roadmap.conftest import SECRET_NOTE, make_project
+from tests.roadmap.helpers import SECRET_NOTE, make_project
 
 SUBMITTED = datetime(2026, 3, 2, 9, 30)
 PUBLISHED = datetime(2026, 3, 4, 15, 0)

@@ -9,12 +9,12 @@ import pytest
 from participation.accounts.models import User
 from participation.extensions import db
 from participation.ideas.services import hide_idea
-from participation.pipeline import projects
-from participation.pipeline.models import Project, ProjectFollow
+from participation.projects import services as projects
+from participation.projects.models import Project, ProjectFollow
 from tests.factories import count_rows, create_idea, create_user, find_user, link_from, outbox
-from tests.ideas.conftest import html_of, main_of
+from tests.helpers import html_of, main_of
 from tests.ideas.test_queries import queries_for
-from tests.roadmap.conftest import SECRET_NOTE, follows, full_plan, make_project
+from tests.roadmap.helpers import SECRET_NOTE, follows, full_plan, make_project
 
 
 def project_url(project) -> str:

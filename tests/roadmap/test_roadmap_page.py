@@ -9,9 +9,9 @@ import pytest
 from participation.accounts.models import User
 from participation.extensions import db
 from tests.factories import create_user
-from tests.ideas.conftest import html_of, main_of
+from tests.helpers import html_of, main_of
 from tests.ideas.test_queries import queries_for
-from tests.roadmap.conftest import SECRET_NOTE, full_plan, make_project
+from tests.roadmap.helpers import SECRET_NOTE, full_plan, make_project
 
 
 def titles_in(html: str) -> list[str]:

@@ -1,0 +1,50 @@
+"""The order of the packages: each may import only from its own layer and those before it.
+
+`tests/test_layers.py` reads every import under `participation/` and fails when one
+points upwards or two modules import each other. New code goes into the lowest layer
+that has everything it needs; pages that gather several features go into `pages`.
+"""
+
+LAYERS: tuple[tuple[str, ...], ...] = (
+    # Shared core: configuration, extensions, text, time, errors and input, roles and
+    # scopes, the audit log, the outbox.
+    (
+        "extensions",
+        "timeutil",
+        "text",
+        "errors",
+        "rules",
+        "forms",
+        "input_guard",
+        "pagination",
+        "query_filters",
+        "safe_redirect",
+        "links",
+        "security",
+        "ratelimits",
+        "templating",
+        "roles",
+        "audit",
+        "notifications",
+        "health",
+    ),
+    ("strategy",),
+    ("accounts",),
+    ("ideas",),
+    ("moderation",),
+    ("rating",),
+    ("projects",),
+    ("roadmap",),
+    ("reports",),
+    # Composers on top: pages that gather features, demo data, commands, the app.
+    ("pages",),
+    ("demo", "cli", "models", "layers", "__init__"),
+)
+
+
+def layer_of(package: str) -> int | None:
+    """The index of the layer a top-level module or package of `participation` is in."""
+    for index, members in enumerate(LAYERS):
+        if package in members:
+            return index
+    return None

@@ -1,0 +1,46 @@
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from ..accounts.forms import EmptyForm
+from ..ideas.listing import IdeaFilter, IdeaPage, ideas_by_author, list_ideas
+from ..strategy import services as strategy
+
+bp = Blueprint("pages", __name__)
+
+NEWEST_IDEAS = 6
+
+
+def _newest_ideas(**where) -> IdeaPage:
+    """The newest published ideas of a field or municipality, as on /ideas."""
+    return list_ideas(IdeaFilter(**where), per_page=NEWEST_IDEAS)
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "pages/home.html", fields=strategy.list_fields(), values=strategy.list_values()
+    )
+
+
+@bp.get("/fields/<slug>")
+def field(slug: str):
+    field_of_action = strategy.get_field(slug) or abort(404)
+    return render_template(
+        "pages/field.html", field=field_of_action, ideas=_newest_ideas(field=slug)
+    )
+
+
+@bp.get("/municipalities/<slug>")
+def municipality(slug: str):
+    found = strategy.get_municipality(slug) or abort(404)
+    return render_template(
+        "pages/municipality.html", municipality=found, ideas=_newest_ideas(municipality=slug)
+    )
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template(
+        "pages/account.html", logout_form=EmptyForm(), own_ideas=ideas_by_author(current_user)
+    )

@@ -1,0 +1,2 @@
+"""Internal reports for the committee and the project team: the portfolio matrix, the
+statistics and the exports of ideas and projects."""
