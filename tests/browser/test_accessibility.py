@@ -1,5 +1,7 @@
 """axe-core (WCAG 2.0/2.1 A and AA) on every page at phone size, and no sideways scrolling."""
 
+from datetime import timedelta
+
 import pytest
 
 from participation.extensions import db
@@ -7,6 +9,7 @@ from participation.ideas.services import add_comment
 from participation.moderation import decisions
 from participation.moderation.services import file_report
 from participation.rating.services import rate_idea
+from participation.timeutil import utcnow
 from tests.browser.helpers import log_in, seed_reason_templates
 from tests.factories import create_comment, create_idea, create_user
 
@@ -92,6 +95,24 @@ def test_account_page(phone, path):
 def test_unconfirmed_account_page(phone):
     log_in(phone, create_user(confirmed=False).email)
     expect(phone.get_by_role("button", name="Bestätigungslink erneut senden")).to_be_visible()
+    assert_no_violations(phone)
+
+
+def test_blocked_account_pages(phone):
+    """The block explained where a blocked person meets it: the account and a refused form."""
+    person = create_user()
+    idea = create_idea(person, state="pending")
+    person.blocked_at = utcnow()
+    person.blocked_until = utcnow() + timedelta(days=7)
+    person.blocked_reason = "Wiederholt beleidigende Kommentare"
+    db.session.commit()
+    log_in(phone, person.email)
+    open_page(phone, "/account")
+    expect(phone.get_by_text("Ihr Konto ist gesperrt", exact=False).first).to_be_visible()
+    assert_no_violations(phone)
+    open_page(phone, f"/ideas/{idea.id}/edit", status=403)
+    expect(phone.get_by_role("heading", name="Ihr Konto ist gesperrt")).to_be_visible()
+    expect(phone.get_by_text("Wiederholt beleidigende Kommentare")).to_be_visible()
     assert_no_violations(phone)
 
 
