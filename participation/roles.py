@@ -157,6 +157,19 @@ def acting_holders(roles) -> int:
     return db.session.scalar(query) or 0
 
 
+def lock_admins() -> None:
+    """Hold the admins' rows until the transaction ends: two admins blocking each other at
+    the same moment are decided one after the other, so the second sees the first's block."""
+    user = RoleAssignment.user.property.mapper.class_
+    db.session.execute(
+        select(user.id)
+        .join(RoleAssignment, RoleAssignment.user_id == user.id)
+        .where(RoleAssignment.role == Role.ADMIN)
+        .order_by(user.id)
+        .with_for_update(of=user)
+    )
+
+
 def is_last_admin(user) -> bool:
     """The only admin who can still act: blocking them would leave nobody to unblock."""
     return any(a.role == Role.ADMIN for a in user.roles) and (

@@ -19,6 +19,7 @@ from ..ideas import services as ideas
 from ..ideas.models import Comment, CommentState, Idea, IdeaState
 from ..links import external_url
 from ..notifications.services import queue_mail
+from ..roles import lock_admins
 from ..rules import RuleError
 from ..timeutil import utcnow
 from .models import Report
@@ -177,6 +178,7 @@ def dismiss_reports(moderator, *, idea=None, comment=None) -> int:
 
 def block_user(moderator, user: User, reason: str, until: datetime | None = None) -> User:
     """Stop a person from contributing; they are logged out everywhere at once."""
+    lock_admins()  # the count of admins who can act is read after the lock
     _require_block_right(moderator, user, blocking=True)
     if not reason.strip():
         raise ModerationError("Bitte geben Sie einen Grund an.", "reason")
