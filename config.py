@@ -75,6 +75,8 @@ class Config:
     MAIL_URL = os.environ.get("MAIL_URL", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Zukunft ST <beteiligung@localhost>")
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Where "Barriere melden" sends its reports; empty: the address in MAIL_FROM.
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip()
     DISTRICT_DATA = os.environ.get("DISTRICT_DATA", str(BASE_DIR / "data" / "kreis-steinfurt.toml"))
     # Without an SMTP server, mail is written to the log as soon as the request
     # has committed, so a local sign-up can be completed from the console.
@@ -127,6 +129,9 @@ class Config:
     MODERATION_RATE_LIMIT_PER_ADDRESS = "600 per minute"
     SIMILAR_RATE_LIMIT = "60 per minute"  # similar-idea hints while typing a title
     SIMILAR_RATE_LIMIT_PER_ADDRESS = "300 per minute"
+    # "Barriere melden" needs no account: the address limit is what holds back a flood.
+    ACCESSIBILITY_REPORT_RATE_LIMIT = "5 per 10 minutes;20 per day"
+    ACCESSIBILITY_REPORT_RATE_LIMIT_PER_ADDRESS = "30 per 10 minutes;100 per day"
     # Ideas and comments sent faster than this after opening the form are treated as bots.
     MIN_FORM_SECONDS = 3
     # Hide content automatically once this many different people reported it (0: off).

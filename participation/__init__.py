@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from .moderation.report_views import bp as reports_bp
     from .moderation.views import bp as moderation_bp
     from .pages.views import bp as pages_bp
+    from .privacy.views import bp as privacy_bp
     from .projects.views import bp as projects_bp
     from .rating.views import bp as rating_bp
     from .reports.views import bp as pipeline_reports_bp
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(projects_bp)
     app.register_blueprint(roadmap_bp)
     app.register_blueprint(pipeline_reports_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(health_bp)
 
 

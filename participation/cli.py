@@ -60,6 +60,7 @@ def _read_password() -> str:
 def create_user_command(email: str, role: str, municipality_slug: str | None) -> None:
     """Create a confirmed staff account (password prompted or read from stdin)."""
     from .accounts.forms import PASSWORD_MIN
+    from .accounts.password_strength import password_problem
     from .accounts.services import AccountError, create_staff_user
 
     try:
@@ -71,6 +72,8 @@ def create_user_command(email: str, role: str, municipality_slug: str | None) ->
         raise click.ClickException(
             f"Das Passwort muss mindestens {PASSWORD_MIN} Zeichen lang sein."
         )
+    if problem := password_problem(password, email=email):
+        raise click.ClickException(problem)  # staff accounts are the ones most worth guessing
     try:
         user = create_staff_user(email, password, Role(role), municipality_slug)
     except AccountError as error:

@@ -24,7 +24,7 @@ from participation.strategy.services import seed_district
 from participation.templating import load_district_data
 from tests.factories import count_rows, create_user, find_user, get_municipality
 
-STAFF_PASSWORD = "ein Passwort für das Team"
+STAFF_PASSWORD = "ein Passwort für die Mitarbeitenden"  # without "team", an e-mail local part
 FLASK_COMMAND = (sys.executable, "-m", "flask", "--app", "participation")
 REFERENCE_MODELS = (Municipality, FieldOfAction, Value, ProcessStep, GoverningBody, Page)
 

@@ -16,10 +16,13 @@ ALLOWED_WHILE_BLOCKED = frozenset(
         "accounts.change_password",
         "accounts.forgot_password",
         "accounts.reset_password",
+        "privacy.export",
         "ideas.unfollow",
         "ideas.unfollow_by_mail",
         "roadmap.unfollow",
         "roadmap.stop_mails",
+        # Telling us about a barrier is no contribution to the site.
+        "strategy.report_barrier",
     }
 )
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -5,6 +5,7 @@ from wtforms.validators import Email, EqualTo, Optional, ValidationError
 from ..forms import HumanCheckForm, NoControlCharacters, length, required, strip_filter
 from .models import UserKind
 from .names import name_problem
+from .password_strength import password_problem
 
 KIND_CHOICES = [
     (UserKind.RESIDENT.value, "Privatperson"),
@@ -36,6 +37,33 @@ class AcceptableName:
             raise ValidationError(problem)
 
 
+class NotEasilyGuessed:
+    """Common passwords and ones made of the person's or the platform's names are refused.
+
+    The person is the form's `password_owner` (reset, change) or what the sign-up
+    form has just been given.
+    """
+
+    def __call__(self, form, field):
+        if not field.data or len(field.data) < PASSWORD_MIN:
+            return  # the length rule speaks first
+        problem = password_problem(field.data, **_password_owner(form))
+        if problem:
+            raise ValidationError(problem)
+
+
+def _password_owner(form) -> dict[str, str]:
+    owner = getattr(form, "password_owner", None)
+    if owner is not None:
+        details = {name: getattr(owner, name) for name in _OWNER_DETAILS}
+    else:
+        details = {name: getattr(form, name).data for name in _OWNER_DETAILS if name in form}
+    return {name: value or "" for name, value in details.items()}
+
+
+_OWNER_DETAILS = ("email", "display_name", "organisation_name")
+
+
 def _email_field(label: str = "E-Mail") -> EmailField:
     return EmailField(
         label,
@@ -58,6 +86,7 @@ def _new_password_fields():
         validators=[
             required("Bitte wählen Sie ein Passwort."),
             length(PASSWORD_MIN, 200, label="Das Passwort"),
+            NotEasilyGuessed(),
         ],
         description=PASSWORD_HINT,
         render_kw={"autocomplete": "new-password"},
@@ -153,11 +182,19 @@ class ForgotPasswordForm(FlaskForm):
     email = _email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class _NewPasswordForm(FlaskForm):
+    """For a person who has an account: `owner` is whose names the password must avoid."""
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.password_owner = owner
+
+
+class ResetPasswordForm(_NewPasswordForm):
     password, password_confirm = _new_password_fields()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(_NewPasswordForm):
     current_password = PasswordField(
         "Aktuelles Passwort",
         validators=[required("Bitte geben Sie Ihr aktuelles Passwort ein.")],

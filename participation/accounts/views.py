@@ -142,7 +142,7 @@ def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:
         return render_template("accounts/token_invalid.html", purpose="reset"), 400
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(owner=user)
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         throttle.forget_account(user.email)
@@ -176,7 +176,7 @@ def edit_profile():
 @login_required
 @write_limit("ACCOUNT_RATE_LIMIT")
 def change_password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(owner=current_user)
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)

@@ -109,10 +109,12 @@ def detail(idea_id: int):
     idea = visible_idea_or_404(idea_id)
     if not permissions.can_see_idea_content(current_user, idea):
         return render_template("ideas/hidden.html", idea=idea)
-    return _detail_page(idea, CommentForm())
+    # A form makes a CSRF token, and the token a session cookie: only for those who may write.
+    comment_form = CommentForm() if can_comment_idea(current_user, idea) else None
+    return _detail_page(idea, comment_form)
 
 
-def _detail_page(idea: Idea, comment_form: CommentForm) -> str:
+def _detail_page(idea: Idea, comment_form: CommentForm | None) -> str:
     return render_template(
         "ideas/detail.html",
         idea=idea,

@@ -1,6 +1,8 @@
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from . import services
+from ..ratelimits import write_limit
+from . import feedback, services
+from .forms import BarrierReportForm
 
 bp = Blueprint("strategy", __name__)
 
@@ -47,3 +49,22 @@ def municipalities():
 @bp.get("/leichte-sprache", defaults={"slug": "leichte-sprache"}, endpoint="leichte_sprache")
 def text_page(slug: str):
     return render_template("strategy/page.html", page=_page_or_404(slug))
+
+
+@bp.route("/barrierefreiheit/melden", methods=["GET", "POST"])
+@write_limit("ACCESSIBILITY_REPORT_RATE_LIMIT", count_only_saved=True)
+def report_barrier():
+    """Open to everyone, blocked accounts too: feedback on barriers is no contribution."""
+    form = BarrierReportForm()
+    if not form.is_submitted():
+        form.place.data = feedback.page_from_query(request.args.get("seite"))
+    if form.validate_on_submit():
+        report = feedback.BarrierReport(form.place.data, form.description.data, form.email.data)
+        feedback.send_barrier_report(report)
+        return redirect(url_for("strategy.barrier_reported"))
+    return render_template("strategy/report_barrier.html", form=form)
+
+
+@bp.get("/barrierefreiheit/melden/danke")
+def barrier_reported():
+    return render_template("strategy/barrier_reported.html")

@@ -33,6 +33,7 @@ PUBLIC_PAGES = [
     "/impressum",
     "/datenschutz",
     "/barrierefreiheit",
+    "/barrierefreiheit/melden",
     "/leichte-sprache",
     "/login",
     "/register",
@@ -396,6 +397,12 @@ def _report_with_errors(page):
     page.get_by_role("button", name="Melden", exact=True).click()
 
 
+def _barrier_report_with_errors(page):
+    page.goto("/barrierefreiheit/melden")
+    page.get_by_label("E-Mail").fill("kein-at-zeichen")
+    page.get_by_role("button", name="Meldung senden").click()
+
+
 def _reject_with_errors(page):
     seed_reason_templates()
     idea = create_idea(state="pending")
@@ -412,6 +419,7 @@ FORMS_WITH_ERRORS = {
     "account-password": _password_with_errors,
     "idee-einreichen": _idea_with_errors,
     "melden": _report_with_errors,
+    "barriere-melden": _barrier_report_with_errors,
     "moderation-ablehnen": _reject_with_errors,
 }
 
@@ -426,6 +434,20 @@ def submit_with_errors(page, form: str) -> None:
 @pytest.mark.parametrize("form", FORMS_WITH_ERRORS)
 def test_form_with_errors(phone, form):
     submit_with_errors(phone, form)
+    assert_no_violations(phone)
+
+
+def test_barrier_report_from_the_footer_and_its_thanks(phone):
+    """The form, opened from a page's footer with that page filled in, and the thank-you page."""
+    open_page(phone, "/ideas")
+    phone.locator("footer").get_by_role("link", name="Barriere melden").click()
+    expect(phone.get_by_label("Wo ist die Barriere?")).to_have_value("/ideas")
+    assert_no_violations(phone)
+    phone.get_by_label("Beschreibung").fill(
+        "Die Filter lassen sich mit dem Screenreader nicht öffnen."
+    )
+    phone.get_by_role("button", name="Meldung senden").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Danke für Ihre Meldung")
     assert_no_violations(phone)
 
 
