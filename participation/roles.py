@@ -31,6 +31,14 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ROLE_LABELS = {
+    Role.MODERATOR: "Moderation",
+    Role.COMMITTEE: "Lenkungsausschuss",
+    Role.TEAM: "Projektteam",
+    Role.ADMIN: "Administration",
+}
+
+
 class RoleAssignment(db.Model):
     """A staff role, optionally limited to one municipality (moderators).
 

@@ -29,19 +29,13 @@ from ..moderation.models import REPORT_REASON_LABELS, Report
 from ..notifications.models import OutboxMessage
 from ..projects.models import Project, ProjectFollow
 from ..rating.models import Assessment
-from ..roles import Role
+from ..roles import ROLE_LABELS, Role
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 
 FORMAT = "zukunft-st-datenexport"
 VERSION = 1
 KIND_LABELS = dict(KIND_CHOICES)
-ROLE_LABELS = {
-    Role.MODERATOR: "Moderation",
-    Role.COMMITTEE: "Lenkungsausschuss",
-    Role.TEAM: "Projektteam",
-    Role.ADMIN: "Administration",
-}
 RESOLUTION_LABELS = {
     "hidden": "Beitrag ausgeblendet",
     "restored": "Beitrag bleibt sichtbar",
