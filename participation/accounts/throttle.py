@@ -37,6 +37,10 @@ RESET_MAILS = "RESET_MAIL_LIMIT_PER_ACCOUNT"
 
 
 def _items(config_key: str) -> list[RateLimitItem]:
+    """The limits to count against; none where rate limiting is switched off
+    (RATELIMIT_ENABLED=False, e.g. a benchmark), which has no storage to count in."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return []
     return parse_many(current_app.config[config_key])
 
 

@@ -200,3 +200,13 @@ def test_failures_are_counted_across_workers_through_redis(make_app):
         with workers[0].app_context():
             limiter.reset()
     assert connection.keys("*LIMITER/*") == []
+
+
+def test_sign_in_works_where_rate_limiting_is_switched_off(make_app):
+    """An operator (or a benchmark) may switch limits off: sign-in must still work."""
+    create_user("anna@example.org")
+    other = make_app(RATELIMIT_ENABLED=False)
+    browser = Browser(other.test_client())
+    with other.app_context():
+        assert browser.login("anna@example.org", WRONG).status_code == 200
+        assert browser.login("anna@example.org", PASSWORD).status_code == 302
