@@ -84,6 +84,13 @@ class Config:
         not MAIL_URL
     )
     MAIL_MAX_ATTEMPTS = 8
+    # Retention (`flask retention run`, daily): days after which data is removed. Listed
+    # on the Datenschutz page; change both together.
+    RETENTION_UNCONFIRMED_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_DAYS", "7"))
+    RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
+    # For the former texts of deleted comments in the moderation log, once they can be
+    # redacted; the comment row itself loses its text at deletion.
+    RETENTION_DELETED_COMMENT_DAYS = int(os.environ.get("RETENTION_DELETED_COMMENT_DAYS", "183"))
     TOKEN_MAX_AGE_CONFIRM = 3 * 24 * 3600
     TOKEN_MAX_AGE_RESET = 2 * 3600
     SESSION_COOKIE_HTTPONLY = True

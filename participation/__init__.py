@@ -125,6 +125,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
     from .health import bp as health_bp
     from .ideas.views import bp as ideas_bp
     from .moderation.report_views import bp as reports_bp
@@ -148,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(roadmap_bp)
     app.register_blueprint(pipeline_reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
 
 

@@ -19,6 +19,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(recount_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(retention_cli)
 
 
 @click.command("seed")
@@ -99,6 +100,33 @@ def send_outbox_command(limit: int) -> None:
     )
     if report.failed or report.given_up:
         sys.exit(1)
+
+
+retention_cli = AppGroup("retention", help="Nicht mehr benötigte Daten entfernen.")
+
+
+@retention_cli.command("run")
+def retention_run_command() -> None:
+    """Remove what the retention periods say is no longer needed (daily; idempotent)."""
+    from .retention.services import run_retention
+
+    report = run_retention()
+    db.session.commit()
+    config = current_app.config
+    click.echo(
+        f"{report.unconfirmed_deleted} unbestätigte Konten gelöscht "
+        f"(älter als {config['RETENTION_UNCONFIRMED_DAYS']} Tage)."
+    )
+    if report.unconfirmed_kept:
+        click.echo(
+            f"{report.unconfirmed_kept} unbestätigte Konten mit Beiträgen oder Rollen "
+            "bleiben erhalten."
+        )
+    click.echo(
+        f"{report.mails_deleted} E-Mails aus dem Ausgang gelöscht "
+        f"(zugestellt oder aufgegeben vor mehr als {config['RETENTION_SENT_MAIL_DAYS']} Tagen)."
+    )
+    click.echo(f"{report.comments_cleared} gelöschte Kommentare geleert.")
 
 
 DEMO_ACCOUNTS = [

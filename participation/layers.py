@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("roadmap",),
     ("reports",),
     # Composers on top: pages that gather features, demo data, commands, the app.
-    ("pages", "privacy"),
+    ("pages", "privacy", "retention", "admin"),
     ("demo", "cli", "models", "layers", "__init__"),
 )
 

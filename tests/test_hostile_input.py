@@ -18,7 +18,7 @@ from participation.ideas.models import Comment, Idea
 from participation.moderation import reasons
 from participation.projects import services as projects
 from participation.projects.models import FundingSource, Milestone, ProjectUpdate
-from tests.factories import count_rows, create_comment, create_idea, create_user
+from tests.factories import PASSWORD, count_rows, create_comment, create_idea, create_user
 from tests.helpers import csrf_token_from, field_error, fresh, html_of
 from tests.pipeline.test_planning import new_project, plan_data
 
@@ -43,6 +43,7 @@ FORM_NAMES = (
     "lead", "partners", "internal_notes", "status", "field_ids", "municipality_ids",
     "funding-programme", "funding-amount", "funding-status", "milestone-title",
     "milestone-due_on", "published_on", "idea", "project", "target", "back", "action", "text",
+    "role",
 )  # fmt: skip
 HOSTILE_FORM_VALUES = (
     "a\x00b", str(10**20), str(2**63), "-1", "²", "31.02.2027", "2027-02-31", "99999-01-01",
@@ -50,7 +51,7 @@ HOSTILE_FORM_VALUES = (
 )  # fmt: skip
 VALID_FORMS = (
     "new idea", "comment", "plan", "funding", "milestone", "update", "rating", "take", "block",
-    "profile",
+    "profile", "grant role",
 )  # fmt: skip
 OWN_IDEA = {"ideas.edit": "pending", "ideas.withdraw": "pending", "ideas.revise": "rejected"}
 NOT_WALKED = {"accounts.logout"}  # would end the admin's session halfway through the walk
@@ -114,6 +115,7 @@ def world(app, no_rate_limits):
             "rejected": str(rejected.id),
             "comment_id": str(comment.id),
             "user_id": str(author.id),
+            "assignment_id": str(admin.roles[0].id),  # another person's: the walk gets a 404
             "template_id": str(template.id),
             "project_id": str(project.id),
             "source_id": str(funding.id),
@@ -262,6 +264,14 @@ def valid_forms(world) -> dict[str, tuple[str, dict]]:
             {"reason": "Beleidigungen", "template": "", "until": "2099-01-01"},
         ),
         "profile": ("/account/profile", {"display_name": "Alex M.", "kind": "resident"}),
+        "grant role": (
+            f"/admin/accounts/{world['author'].id}",
+            {
+                "role": "moderator",
+                "municipality_ids": str(idea.municipality_id),
+                "password": PASSWORD,
+            },
+        ),
     }
 
 

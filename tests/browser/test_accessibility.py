@@ -570,3 +570,55 @@ PIPELINE_PAGES = {
 def test_pipeline_page(phone, name):
     PIPELINE_PAGES[name](phone)
     assert_no_violations(phone)
+
+
+# Administration (/admin) -------------------------------------------------------------
+
+
+def _admin_world(page) -> int:
+    """An admin signed in, and a moderator for two towns who has not confirmed yet."""
+    log_in(page, create_user(roles=("admin",), display_name="Anna Admin").email)
+    person = create_user(
+        display_name="Karl Lange", confirmed=False, roles=("moderator:rheine", "moderator:greven")
+    )
+    create_user(display_name="Bernd Gesperrt").blocked_at = utcnow()
+    db.session.commit()
+    return person.id
+
+
+def _admin_list(page):
+    _admin_world(page)
+    open_page(page, "/admin/accounts?q=e")
+
+
+def _admin_detail(page):
+    open_page(page, f"/admin/accounts/{_admin_world(page)}")
+
+
+def _admin_detail_with_errors(page):
+    open_page(page, f"/admin/accounts/{_admin_world(page)}")
+    page.get_by_label("Rolle", exact=True).select_option("team")
+    page.get_by_label("Ihr Passwort").fill("falsch geraten")
+    page.get_by_role("button", name="Rolle vergeben").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _admin_revoke(page):
+    person_id = _admin_world(page)
+    open_page(page, f"/admin/accounts/{person_id}")
+    page.get_by_role("link", name="entziehen").first.click()
+    expect(page.get_by_role("heading", name="Rolle entziehen")).to_be_visible()
+
+
+ADMIN_PAGES = {
+    "konten": _admin_list,
+    "konto": _admin_detail,
+    "konto-fehler": _admin_detail_with_errors,
+    "rolle-entziehen": _admin_revoke,
+}
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_admin_page(phone, name):
+    ADMIN_PAGES[name](phone)
+    assert_no_violations(phone)

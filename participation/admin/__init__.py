@@ -1,0 +1,1 @@
+"""Administration: accounts and their roles, for staff who never open a terminal."""

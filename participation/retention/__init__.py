@@ -1,0 +1,1 @@
+"""Retention: removing what is no longer needed, run daily (`flask retention run`)."""

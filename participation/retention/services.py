@@ -1,0 +1,112 @@
+"""The retention rules, callable without a request; the periods come from the config.
+
+Every rule is one bulk statement whose WHERE clause holds the whole rule, so a second
+run, or a run on another server at the same moment, finds nothing left to do: the
+database re-checks the conditions on each row it deletes or changes.
+
+What the app does not keep, and so never has to remove: sign-in records and network
+addresses (rate-limit counters live in the rate-limit storage and expire there by
+themselves; `last_login_at` is one timestamp on the account, kept with it). What is
+still open: the former texts in the moderation log ("before" of an audit entry) stay
+until the log has a sanctioned redaction; audit rows are append-only.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
+
+from ..accounts.models import User
+from ..extensions import db
+from ..ideas.models import Comment, CommentState, Idea, Support
+from ..moderation.models import Report
+from ..notifications.models import OutboxMessage
+from ..rating.models import Assessment
+from ..roles import RoleAssignment
+from ..timeutil import utcnow
+
+# Everything an account can hold that deleting it must not take along. Other rows that
+# point at users either go with the account (follows, project follows: ON DELETE
+# CASCADE) or keep their own content and forget the person (audit entries, projects,
+# updates, resolved reports: ON DELETE SET NULL).
+OWNED = (
+    Idea.author_id,
+    Comment.author_id,
+    Support.user_id,
+    Report.reporter_id,
+    Assessment.rater_id,
+    RoleAssignment.user_id,
+)
+
+
+@dataclass
+class RetentionReport:
+    unconfirmed_deleted: int = 0
+    unconfirmed_kept: int = 0  # old and unconfirmed, but holding content or a role
+    mails_deleted: int = 0
+    comments_cleared: int = 0
+
+
+def _before(config_key: str, now: datetime) -> datetime:
+    return now - timedelta(days=current_app.config[config_key])
+
+
+def _stale_unconfirmed(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        User.confirmed_at.is_(None),
+        User.created_at < _before("RETENTION_UNCONFIRMED_DAYS", now),
+    )
+
+
+def _holds_nothing() -> ColumnElement[bool]:
+    return and_(*[~exists().where(column == User.id) for column in OWNED])
+
+
+def delete_unconfirmed_accounts(now: datetime) -> tuple[int, int]:
+    """Accounts never confirmed within the period go; (deleted, kept with content)."""
+    stale = _stale_unconfirmed(now)
+    deleted = db.session.execute(
+        delete(User).where(stale, _holds_nothing()),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    kept = db.session.scalar(select(func.count()).select_from(User).where(stale)) or 0
+    return deleted, kept
+
+
+def delete_old_mails(now: datetime) -> int:
+    """Delivered mails after the period from sending, given-up ones from writing."""
+    cutoff = _before("RETENTION_SENT_MAIL_DAYS", now)
+    done = or_(
+        OutboxMessage.sent_at < cutoff,
+        and_(OutboxMessage.failed_at.is_not(None), OutboxMessage.created_at < cutoff),
+    )
+    statement = delete(OutboxMessage).where(done)
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+
+
+def clear_deleted_comments() -> int:
+    """Deleted comments that still hold text lose it.
+
+    Deleting a comment already empties it (`ideas.services.delete_comment`); this
+    catches rows deleted some other way. A comment has no deletion time, and none is
+    needed: a deleted comment's text is not kept for any period.
+    """
+    statement = (
+        update(Comment)
+        .where(Comment.state == CommentState.DELETED, Comment.body != "")
+        .values(body="")
+    )
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+
+
+def run_retention(now: datetime | None = None) -> RetentionReport:
+    """Apply every rule once; only flushes, the caller commits."""
+    now = now or utcnow()
+    report = RetentionReport()
+    report.unconfirmed_deleted, report.unconfirmed_kept = delete_unconfirmed_accounts(now)
+    report.mails_deleted = delete_old_mails(now)
+    report.comments_cleared = clear_deleted_comments()
+    db.session.flush()
+    current_app.logger.info("Aufbewahrung: %s", report)
+    return report
