@@ -179,10 +179,11 @@ def lock_admins() -> None:
 
 
 def is_last_admin(user) -> bool:
-    """The only admin who can still act: blocking them would leave nobody to unblock."""
-    return any(a.role == Role.ADMIN for a in user.roles) and (
-        not user.is_blocked and acting_holders({Role.ADMIN}) <= 1
-    )
+    """The only admin who can still act: blocking them, or taking their admin role,
+    would leave nobody to undo it."""
+    can_act = user.deleted_at is None and not user.is_blocked
+    has_admin_role = any(a.role == Role.ADMIN for a in user.roles)
+    return has_admin_role and can_act and acting_holders({Role.ADMIN}) <= 1
 
 
 def block_refusal(actor, target, *, blocking: bool = True) -> str | None:

@@ -3,16 +3,11 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import Email, EqualTo, Optional, ValidationError
 
 from ..forms import HumanCheckForm, NoControlCharacters, length, required, strip_filter
-from .models import UserKind
+from .models import USER_KIND_LABELS, UserKind
 from .names import name_problem
 from .password_strength import password_problem
 
-KIND_CHOICES = [
-    (UserKind.RESIDENT.value, "Privatperson"),
-    (UserKind.ASSOCIATION.value, "Verein oder Verband"),
-    (UserKind.BUSINESS.value, "Unternehmen"),
-    (UserKind.INSTITUTION.value, "Institution oder Einrichtung"),
-]
+KIND_CHOICES = [(kind.value, label) for kind, label in USER_KIND_LABELS.items()]
 PASSWORD_MIN = 10
 PASSWORD_HINT = (
     f"Mindestens {PASSWORD_MIN} Zeichen. Ein langer Satz ist leicht zu merken und sicher."

@@ -20,6 +20,12 @@ class UserKind(StrEnum):
     INSTITUTION = "institution"
 
 
+USER_KIND_LABELS = {
+    UserKind.RESIDENT: "Privatperson",
+    UserKind.ASSOCIATION: "Verein oder Verband",
+    UserKind.BUSINESS: "Unternehmen",
+    UserKind.INSTITUTION: "Institution oder Einrichtung",
+}
 ORGANISATION_KINDS = frozenset({UserKind.ASSOCIATION, UserKind.BUSINESS, UserKind.INSTITUTION})
 
 

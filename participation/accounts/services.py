@@ -9,8 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..links import external_url
-from ..notifications.models import OutboxMessage
-from ..notifications.services import queue_mail
+from ..notifications.services import mailed_recently, queue_mail
 from ..roles import Role, RoleAssignment
 from ..rules import RuleError
 from ..strategy.models import Municipality
@@ -132,17 +131,7 @@ def _mail_existing_account_hint(user: User) -> None:
     Otherwise anyone could fill a stranger's inbox by signing up with their address
     again and again. The page answers the same either way.
     """
-    since = utcnow() - EXISTING_ACCOUNT_HINT_INTERVAL
-    already_told = db.session.scalar(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.recipient == user.email,
-            OutboxMessage.subject == EXISTING_ACCOUNT_SUBJECT,
-            OutboxMessage.created_at > since,
-        )
-        .limit(1)
-    )
-    if already_told is not None:
+    if mailed_recently(user.email, EXISTING_ACCOUNT_SUBJECT, EXISTING_ACCOUNT_HINT_INTERVAL):
         current_app.logger.info("Hinweis auf bestehendes Konto %s schon verschickt", user.id)
         return
     queue_mail(

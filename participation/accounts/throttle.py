@@ -30,6 +30,7 @@ from limits import RateLimitItem, parse_many
 
 from ..errors import render_error
 from ..extensions import limiter
+from .passwords import verify_password
 
 ADDRESS_FAILURES = "LOGIN_FAILURE_LIMIT_PER_ADDRESS"
 ACCOUNT_FAILURES = "LOGIN_FAILURE_LIMIT_PER_ACCOUNT"
@@ -97,6 +98,21 @@ def record_failure(email: str) -> int:
     _hit(ADDRESS_FAILURES, _address())
     _hit(ACCOUNT_FAILURES, _account(email))
     return _wait(ACCOUNT_FAILURES, _account(email))
+
+
+def recheck_password(user, password: str) -> int | None:
+    """A signed-in person confirms a weighty step (an export, a role change) with their
+    password. None when it is right; otherwise the failure counts like a failed sign-in,
+    so a session left open is no way to guess it, and the seconds to wait come back
+    (0: no wait yet)."""
+    if verify_password(user.password_hash, password):
+        return None
+    return record_failure(user.email)
+
+
+def wait_hint(wait: int) -> str:
+    """The sentence added to a refusal once failures ask for a pause."""
+    return f" Zu viele Fehlversuche: Bitte warten Sie {minutes(wait)}." if wait else ""
 
 
 def forget_account(email: str) -> None:

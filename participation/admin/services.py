@@ -16,7 +16,7 @@ from ..accounts.services import end_all_sessions, send_confirmation
 from ..extensions import db
 from ..pagination import Page
 from ..query_filters import QueryFilter, page, text
-from ..roles import ROLE_LABELS, Role, RoleAssignment, acting_holders, is_admin, lock_admins
+from ..roles import ROLE_LABELS, Role, RoleAssignment, is_admin, is_last_admin, lock_admins
 from ..rules import RuleError
 from ..strategy.models import Municipality
 
@@ -117,7 +117,7 @@ def revoke_role(actor, assignment: RoleAssignment) -> None:
     user = assignment.user
     if assignment.role == Role.ADMIN and not _other_admin_roles(assignment):
         lock_admins()  # the count of admins who can act is read after the lock
-        if _is_last_acting_admin(user):
+        if is_last_admin(user):
             raise AdminError(
                 "Dies ist das letzte handlungsfähige Administrationskonto; "
                 "die Rolle Administration bleibt."
@@ -131,12 +131,6 @@ def revoke_role(actor, assignment: RoleAssignment) -> None:
 
 def _other_admin_roles(assignment: RoleAssignment) -> list[RoleAssignment]:
     return [a for a in assignment.user.roles if a.role == Role.ADMIN and a is not assignment]
-
-
-def _is_last_acting_admin(user: User) -> bool:
-    """Whether nobody else could still act as admin without this person's admin role."""
-    may_act = user.deleted_at is None and not user.is_blocked
-    return may_act and acting_holders({Role.ADMIN}) <= 1
 
 
 def resend_confirmation(actor, user: User) -> None:

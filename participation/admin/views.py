@@ -4,9 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..accounts import throttle
-from ..accounts.forms import KIND_CHOICES
-from ..accounts.models import User
-from ..accounts.passwords import verify_password
+from ..accounts.models import USER_KIND_LABELS, User
 from ..extensions import db
 from ..forms import attach_error
 from ..ratelimits import write_limit
@@ -29,7 +27,7 @@ def admin_navigation() -> dict:
 def admin_helpers() -> dict:
     return {
         "role_labels": services.ROLE_LABELS,
-        "kind_labels": dict(KIND_CHOICES),
+        "kind_labels": USER_KIND_LABELS,
         "account_state": account_state,
         "role_summary": services.role_summary,
     }
@@ -57,13 +55,10 @@ def account_state(user: User) -> str:
 def _password_ok(form) -> bool:
     """The acting admin's own password; a wrong one counts like a failed sign-in, so an
     admin session left open is no way to guess it."""
-    if verify_password(current_user.password_hash, form.password.data):
+    wait = throttle.recheck_password(current_user, form.password.data)
+    if wait is None:
         return True
-    wait = throttle.record_failure(current_user.email)
-    message = REFUSED_MESSAGE
-    if wait:
-        message += f" Zu viele Fehlversuche: Bitte warten Sie {throttle.minutes(wait)}."
-    form.password.errors = [*form.password.errors, message]
+    form.password.errors = [*form.password.errors, REFUSED_MESSAGE + throttle.wait_hint(wait)]
     return False
 
 

@@ -29,6 +29,18 @@ def queue_mail(recipient: str, subject: str, template: str, **context) -> Outbox
     return message
 
 
+def mailed_recently(recipient: str, subject: str, within: timedelta) -> bool:
+    """Whether this mail went into the outbox for this address within the period: for
+    mails that anyone can trigger for any address, so nobody can flood a stranger's inbox."""
+    since = utcnow() - within
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.recipient == recipient,
+        OutboxMessage.subject == subject,
+        OutboxMessage.created_at > since,
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0

@@ -12,8 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
-from ..accounts.forms import KIND_CHOICES
-from ..accounts.models import User
+from ..accounts.models import USER_KIND_LABELS, User
 from ..audit import AuditEntry
 from ..extensions import db
 from ..ideas.models import (
@@ -35,7 +34,6 @@ from ..timeutil import utcnow
 
 FORMAT = "zukunft-st-datenexport"
 VERSION = 1
-KIND_LABELS = dict(KIND_CHOICES)
 RESOLUTION_LABELS = {
     "hidden": "Beitrag ausgeblendet",
     "restored": "Beitrag bleibt sichtbar",
@@ -139,7 +137,7 @@ def _block(user: User) -> dict | None:
 def _organisation(user: User) -> dict:
     return {
         "kind": user.kind,
-        "kind_label": KIND_LABELS.get(user.kind, user.kind),
+        "kind_label": USER_KIND_LABELS.get(user.kind, user.kind),
         "name": user.organisation_name,
     }
 

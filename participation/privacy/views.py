@@ -9,7 +9,6 @@ from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from ..accounts import throttle
-from ..accounts.passwords import verify_password
 from ..ratelimits import write_limit
 from ..templating import format_moment
 from ..timeutil import utcnow
@@ -27,6 +26,9 @@ def iso_moment(value: str | None) -> str:
     return format_moment(datetime.fromisoformat(value.removesuffix("Z")))
 
 
+REFUSED_MESSAGE = "Das Passwort ist nicht richtig. Es wurde nichts heruntergeladen."
+
+
 @bp.route("/account/export", methods=["GET", "POST"])
 @login_required
 @write_limit("ACCOUNT_RATE_LIMIT")
@@ -35,20 +37,12 @@ def export():
     form = ExportForm()
     wait = 0
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
+        wait = throttle.recheck_password(current_user, form.password.data)
+        if wait is None:
             return _deliver(form.format.data)
-        # Counted like a failed sign-in: a session left open is no way to guess passwords.
-        wait = throttle.record_failure(current_user.email)
-        form.password.errors = [*form.password.errors, _wrong_password(wait)]
+        form.password.errors = [*form.password.errors, REFUSED_MESSAGE + throttle.wait_hint(wait)]
     page = render_template("privacy/confirm.html", form=form)
     return (page, 429, {"Retry-After": str(wait)}) if wait else page
-
-
-def _wrong_password(wait: int) -> str:
-    message = "Das Passwort ist nicht richtig. Es wurde nichts heruntergeladen."
-    if wait:
-        message += f" Zu viele Fehlversuche: Bitte warten Sie {throttle.minutes(wait)}."
-    return message
 
 
 def _deliver(fmt: str):

@@ -9,14 +9,10 @@ from datetime import timedelta
 from email.utils import parseaddr
 
 from flask import current_app
-from sqlalchemy import select
 
-from ..extensions import db
 from ..links import external_url
-from ..notifications.models import OutboxMessage
-from ..notifications.services import queue_mail
+from ..notifications.services import mailed_recently, queue_mail
 from ..safe_redirect import is_local_path
-from ..timeutil import utcnow
 
 REPORT_SUBJECT = "Barriere gemeldet"
 RECEIPT_SUBJECT = "Ihre Meldung einer Barriere ist eingegangen"
@@ -63,17 +59,7 @@ def _page_url(place: str) -> str:
 
 
 def _send_receipt(recipient: str) -> None:
-    since = utcnow() - RECEIPT_INTERVAL
-    already_told = db.session.scalar(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.recipient == recipient,
-            OutboxMessage.subject == RECEIPT_SUBJECT,
-            OutboxMessage.created_at > since,
-        )
-        .limit(1)
-    )
-    if already_told is not None:
+    if mailed_recently(recipient, RECEIPT_SUBJECT, RECEIPT_INTERVAL):
         current_app.logger.info("Eingangsbestätigung in dieser Stunde schon verschickt")
         return
     queue_mail(
