@@ -2,13 +2,14 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField
 from wtforms.validators import AnyOf
 
+from ..accounts.identity import IdentityCheckForm
 from ..forms import required
 from ..projects.forms import MultiCheckboxField
 from .services import ROLE_LABELS
 
 
-def _password_field() -> PasswordField:
-    return PasswordField(
+class _AdminIdentityCheck(IdentityCheckForm):
+    password = PasswordField(
         "Ihr Passwort",
         validators=[required("Bitte geben Sie Ihr Passwort ein.")],
         description="Zur Bestätigung: Ihr eigenes Passwort, nicht das der Person.",
@@ -16,7 +17,7 @@ def _password_field() -> PasswordField:
     )
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(_AdminIdentityCheck):
     role = SelectField(
         "Rolle",
         choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
@@ -28,11 +29,10 @@ class GrantRoleForm(FlaskForm):
         "Bitte wählen Sie Kommunen aus der Liste.",
         description="Keine Kommune angekreuzt: die Moderation gilt für den ganzen Kreis.",
     )
-    password = _password_field()
 
 
-class RevokeRoleForm(FlaskForm):
-    password = _password_field()
+class RevokeRoleForm(_AdminIdentityCheck):
+    pass
 
 
 class ResendConfirmationForm(FlaskForm):

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..accounts import throttle
+from ..accounts.identity import confirm_identity
 from ..accounts.models import USER_KIND_LABELS, User
 from ..extensions import db
 from ..forms import attach_error
@@ -53,13 +54,8 @@ def account_state(user: User) -> str:
 
 
 def _password_ok(form) -> bool:
-    """The acting admin's own password; a wrong one counts like a failed sign-in, so an
-    admin session left open is no way to guess it."""
-    wait = throttle.recheck_password(current_user, form.password.data)
-    if wait is None:
-        return True
-    form.password.errors = [*form.password.errors, REFUSED_MESSAGE + throttle.wait_hint(wait)]
-    return False
+    """The acting admin proves again who they are before rights change."""
+    return confirm_identity(current_user, form, REFUSED_MESSAGE) is None
 
 
 @bp.get("")

@@ -1,20 +1,12 @@
-from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField
+from wtforms import RadioField
 from wtforms.validators import AnyOf
 
-from ..forms import required
+from ..accounts.identity import IdentityCheckForm
 
 FORMATS = [("json", "JSON zum Herunterladen"), ("html", "Lesbare Übersicht (HTML)")]
 
 
-class ExportForm(FlaskForm):
-    """The password again: a session left open on a shared computer is not enough."""
-
-    password = PasswordField(
-        "Passwort",
-        validators=[required("Bitte geben Sie Ihr Passwort ein.")],
-        render_kw={"autocomplete": "current-password"},
-    )
+class ExportForm(IdentityCheckForm):
     format = RadioField(
         "Format",
         choices=FORMATS,

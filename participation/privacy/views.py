@@ -9,6 +9,7 @@ from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from ..accounts import throttle
+from ..accounts.identity import confirm_identity
 from ..ratelimits import write_limit
 from ..templating import format_moment
 from ..timeutil import utcnow
@@ -37,10 +38,9 @@ def export():
     form = ExportForm()
     wait = 0
     if form.validate_on_submit():
-        wait = throttle.recheck_password(current_user, form.password.data)
+        wait = confirm_identity(current_user, form, REFUSED_MESSAGE)
         if wait is None:
             return _deliver(form.format.data)
-        form.password.errors = [*form.password.errors, REFUSED_MESSAGE + throttle.wait_hint(wait)]
     page = render_template("privacy/confirm.html", form=form)
     return (page, 429, {"Retry-After": str(wait)}) if wait else page
 

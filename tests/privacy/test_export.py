@@ -143,7 +143,7 @@ def test_the_account_page_leads_to_a_form_that_asks_for_the_password(world, as_u
     assert f'href="{EXPORT}"' in account and "Meine Daten herunterladen" in account
 
     page = main_of(browser.get(EXPORT))
-    assert '<label for="password">Passwort</label>' in page
+    assert '<label for="password">Ihr Passwort</label>' in page
     assert 'type="password"' in page and 'autocomplete="current-password"' in page
     assert "<legend>Format</legend>" in page
     assert "JSON zum Herunterladen" in page and "Lesbare Übersicht (HTML)" in page
