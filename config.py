@@ -88,16 +88,25 @@ class Config:
     # on the Datenschutz page; change both together.
     RETENTION_UNCONFIRMED_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_DAYS", "7"))
     RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
-    # For the former texts of deleted comments in the moderation log, once they can be
-    # redacted; the comment row itself loses its text at deletion.
-    RETENTION_DELETED_COMMENT_DAYS = int(os.environ.get("RETENTION_DELETED_COMMENT_DAYS", "183"))
+    # Former texts of contributions in the moderation log (an idea before an edit, a
+    # deleted comment's words) are redacted after this period; the comment row itself
+    # loses its text at deletion.
+    RETENTION_MODERATION_TEXT_DAYS = int(os.environ.get("RETENTION_MODERATION_TEXT_DAYS", "183"))
+    # Sign-in sessions, one per device (accounts/sessions.py; README, "Anmeldung"). The
+    # Datenschutz page names the 30 days of "Angemeldet bleiben" and of the records.
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
+    RESIDENT_REMEMBER_DAYS = int(os.environ.get("RESIDENT_REMEMBER_DAYS", "30"))
+    RESIDENT_SESSION_IDLE_HOURS = int(os.environ.get("RESIDENT_SESSION_IDLE_HOURS", "12"))
+    RETENTION_SIGN_IN_DAYS = int(os.environ.get("RETENTION_SIGN_IN_DAYS", "30"))
+    # The cookie of "Angemeldet bleiben"; without it the cookie ends with the browser.
+    PERMANENT_SESSION_LIFETIME = RESIDENT_REMEMBER_DAYS * 24 * 3600
     TOKEN_MAX_AGE_CONFIRM = 3 * 24 * 3600
     TOKEN_MAX_AGE_RESET = 2 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "zst_session"
-    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -121,6 +130,10 @@ class Config:
     LOGIN_FAILURE_LIMIT_PER_ADDRESS = "100 per hour"  # then refused before any check
     LOGIN_FAILURE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"  # then a wait is asked; no lock
     RESET_MAIL_LIMIT_PER_ACCOUNT = "3 per hour"  # silently; the links live 2 hours
+    # Second factor (README, "Zwei-Faktor-Anmeldung"): wrong codes per account before codes
+    # are not checked for a while, and how long the code step after the password waits.
+    SECOND_FACTOR_FAILURE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    SECOND_FACTOR_PENDING_SECONDS = 300
     REGISTER_RATE_LIMIT = "60 per 10 minutes;300 per day"  # per address
     ACCOUNT_RATE_LIMIT = "5 per minute;30 per hour"
     ACCOUNT_RATE_LIMIT_PER_ADDRESS = "30 per 10 minutes;100 per hour"

@@ -118,12 +118,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    from .accounts.services import load_user_from_session
+    from .accounts.sessions import load_user_from_session, send_to_login
 
     login_manager.user_loader(load_user_from_session)
+    login_manager.unauthorized_handler(send_to_login)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .accounts.second_factor.views import bp as second_factor_bp
+    from .accounts.session_views import bp as sessions_bp
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .health import bp as health_bp
@@ -141,6 +144,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(strategy_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(second_factor_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(reports_bp)

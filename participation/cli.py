@@ -37,6 +37,8 @@ def seed_command() -> None:
     db.session.commit()
     if templates:
         click.echo(f"reason_templates: {templates} neu")
+    for table, count in sorted(report.kept.items()):
+        click.echo(f"{table}: {count} in der Verwaltung bearbeitet – nicht überschrieben")
     if not report.changed and not templates:
         click.echo("Stammdaten sind aktuell – nichts geändert.")
         return
@@ -82,6 +84,11 @@ def create_user_command(email: str, role: str, municipality_slug: str | None) ->
     db.session.commit()
     scope = f" für {municipality_slug}" if municipality_slug else ""
     click.echo(f"Konto {user.email} hat jetzt die Rolle {role}{scope}.")
+    if not user.has_second_factor:
+        click.echo(
+            "Die Rolle wirkt erst mit Zwei-Faktor-Anmeldung: Die erste Seite der Rolle führt "
+            "nach dem Anmelden zur Einrichtung."
+        )
 
 
 outbox_cli = AppGroup("outbox", help="E-Mail-Ausgang.")
@@ -127,6 +134,14 @@ def retention_run_command() -> None:
         f"(zugestellt oder aufgegeben vor mehr als {config['RETENTION_SENT_MAIL_DAYS']} Tagen)."
     )
     click.echo(f"{report.comments_cleared} gelöschte Kommentare geleert.")
+    click.echo(
+        f"{report.sign_ins_deleted} Anmeldungen gelöscht "
+        f"(beendet oder abgelaufen vor mehr als {config['RETENTION_SIGN_IN_DAYS']} Tagen)."
+    )
+    click.echo(
+        f"{report.log_texts_redacted} frühere Texte im Moderationsprotokoll entfernt "
+        f"(älter als {config['RETENTION_MODERATION_TEXT_DAYS']} Tage)."
+    )
 
 
 DEMO_ACCOUNTS = [

@@ -81,10 +81,18 @@ def is_member(user) -> bool:
 
 
 def active_roles(user) -> list[RoleAssignment]:
-    """The roles a person can use now: none when anonymous or blocked."""
-    if not is_signed_in(user) or user.is_blocked:
+    """The roles a person can use now: none when anonymous, blocked, or still without the
+    second factor that every role requires. Every permission asks here, so no staff page
+    or staff button works before the second factor is set up."""
+    if not is_signed_in(user) or user.is_blocked or needs_second_factor(user):
         return []
     return list(user.roles)
+
+
+def needs_second_factor(user) -> bool:
+    """Holds a role but has no second factor yet: the roles wait until it is set up
+    (a refused staff page sends the person to the setup, `accounts.second_factor`)."""
+    return is_signed_in(user) and bool(user.roles) and user.second_factor_at is None
 
 
 def role_names(user) -> set[str]:

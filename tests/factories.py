@@ -2,10 +2,12 @@
 
 from itertools import count
 
+import pyotp
 from sqlalchemy import func, select
 
 from participation.accounts.models import User, UserKind
 from participation.accounts.passwords import hash_password
+from participation.accounts.second_factor import totp
 from participation.extensions import db
 from participation.notifications.models import OutboxMessage
 from participation.roles import RoleAssignment
@@ -13,6 +15,8 @@ from participation.strategy.models import Municipality
 from participation.timeutil import utcnow
 
 PASSWORD = "ein sicheres Passwort"
+# Every staff account the factory makes has its second factor on, with this secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _sequence = count(1)
 _hash_cache: dict[str, str] = {}
 
@@ -33,7 +37,10 @@ def create_user(
     organisation_name: str | None = None,
     roles: tuple = (),
     municipality: str | None = None,
+    second_factor: bool | None = None,
 ) -> User:
+    """`second_factor`: an authenticator app set up with TOTP_SECRET; by default staff
+    (anyone with `roles`) have one, as the app requires, and residents do not."""
     number = next(_sequence)
     user = User(
         email=email or f"person{number}@example.org",
@@ -49,9 +56,33 @@ def create_user(
         user.roles.append(RoleAssignment(role=role_name, municipality_id=scope_id))
     if municipality:
         user.municipality_id = get_municipality(municipality).id
+    if bool(roles) if second_factor is None else second_factor:
+        user.totp_secret = TOTP_SECRET
+        user.second_factor_at = utcnow()
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def fresh_code(email: str) -> str:
+    """The code the person's app shows now, for a time step no code was used for yet.
+
+    A person signing in twice within 30 seconds waits for the app's next code; instead
+    of waiting, this moves the record of the last used step back (tests/accounts/
+    test_second_factor.py checks that a used code is refused)."""
+    user = find_user(email)
+    step = totp.current_step()
+    if user.totp_last_step is not None and user.totp_last_step >= step:
+        user.totp_last_step = step - 1
+        db.session.commit()
+    return pyotp.TOTP(user.totp_secret).at(step * totp.INTERVAL)
+
+
+def wrong_code(secret: str = TOTP_SECRET) -> str:
+    """Six digits the app shows at no time step that would count now."""
+    now = totp.current_step()
+    near = {pyotp.TOTP(secret).at(step * totp.INTERVAL) for step in range(now - 2, now + 3)}
+    return next(code for code in (f"{n:06d}" for n in range(10**6)) if code not in near)
 
 
 def get_municipality(slug: str) -> Municipality:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from participation.audit import AuditEntry
 from participation.extensions import db
+from tests.factories import find_user, fresh_code
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LEGAL_PATHS = ("/impressum", "/datenschutz", "/barrierefreiheit", "/leichte-sprache")
@@ -41,6 +42,7 @@ class Browser:
 
     def __init__(self, client):
         self.client = client
+        self.email: str | None = None  # who signed in here last
 
     def get(self, url: str, **kwargs):
         return self.client.get(url, **kwargs)
@@ -51,8 +53,21 @@ class Browser:
         token = csrf_token_from(page.get_data(as_text=True))
         return self.client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
-    def login(self, email: str, password: str = "ein sicheres Passwort"):
-        return self.submit("/login", {"email": email, "password": password})
+    def login(self, email: str, password: str = "ein sicheres Passwort", **extra):
+        """Sign in through the form; a second factor is answered with the app's code."""
+        response = self.submit("/login", {"email": email, "password": password, **extra})
+        self.email = email
+        if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
+            response = self.submit("/login/code", {"code": fresh_code(email)})
+        return response
+
+    def identity(self, password: str = "ein sicheres Passwort") -> dict:
+        """The fields of an identity check for whoever signed in here: the password, and
+        the app's code where that person has a second factor."""
+        person = find_user(self.email) if self.email else None
+        if person is None or person.second_factor_at is None:
+            return {"password": password}
+        return {"password": password, "code": fresh_code(self.email)}
 
     def logout(self):
         return self.submit("/logout", {}, form_page="/account")

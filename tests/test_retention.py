@@ -1,10 +1,12 @@
 """`flask retention run`: what is no longer needed goes, daily, with the configured periods."""
 
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from participation.accounts.models import User
+from participation.accounts.models import SignInSession, User
+from participation.accounts.sessions import record_sign_in
 from participation.extensions import db
 from participation.ideas.models import Comment, Follow
 from participation.notifications.models import OutboxMessage
@@ -134,4 +136,76 @@ def test_the_datenschutz_page_lists_the_periods_the_command_applies(app, client)
     assert f"nach {app.config['RETENTION_UNCONFIRMED_DAYS']} Tagen" in storage
     assert f"{app.config['RETENTION_SENT_MAIL_DAYS']} Tage nach dem Versand" in storage
     assert "Öffentliche Beiträge" in storage
+    sign_in_days = app.config["RETENTION_SIGN_IN_DAYS"]
+    assert f"Ende) löschen wir {sign_in_days} Tage nach ihrem Ende" in storage
     assert "[Anzahl]" not in storage
+    cookies = page.split("Cookies", 1)[1]
+    assert f"„Angemeldet bleiben“, bleibt es {app.config['RESIDENT_REMEMBER_DAYS']} Tage" in cookies
+    assert "bis Sie den Browser schließen" in cookies
+
+
+def _sign_in(user, ended_days_ago: float | None = None, expires_in_days: float = 1) -> int:
+    """A sign-in record; ended that many days ago, or running out in that many days."""
+    now = utcnow()
+    sign_in = record_sign_in(user, secrets.token_urlsafe(), remember=False, user_agent="")
+    sign_in.created_at = sign_in.last_seen_at = now - timedelta(days=40)
+    if ended_days_ago is None:
+        sign_in.expires_at = now + timedelta(days=expires_in_days)
+    else:
+        sign_in.end(now - timedelta(days=ended_days_ago))
+    db.session.commit()
+    return sign_in.id
+
+
+def test_sign_in_records_go_30_days_after_they_ended_or_ran_out(app, runner, as_user):
+    anna = create_user("anna@example.org")
+    old_signed_out = _sign_in(anna, ended_days_ago=31)
+    old_run_out = _sign_in(anna, expires_in_days=-31)  # never looked at again
+    recently_signed_out = _sign_in(anna, ended_days_ago=29)
+    recently_run_out = _sign_in(anna, expires_in_days=-29)
+    still_active = _sign_in(anna, expires_in_days=2)
+    browser = as_user(anna)
+
+    output = _run(runner)
+
+    assert "2 Anmeldungen gelöscht (beendet oder abgelaufen vor mehr als 30 Tagen)." in output
+    kept = _ids(SignInSession)
+    assert {recently_signed_out, recently_run_out, still_active} < kept
+    assert old_signed_out not in kept and old_run_out not in kept
+    assert browser.get("/account").status_code == 200  # a session in use is no record to go
+    assert "0 Anmeldungen gelöscht" in _run(runner)
+
+
+def test_former_texts_in_the_moderation_log_go_after_six_months(app, runner):
+    from participation import audit
+    from participation.audit import AuditEntry
+
+    comment = create_comment(create_idea(), body="Text", state="deleted")
+    entries = {}
+    for days in (184, 182):
+        entry = audit.record(None, "comment.delete", comment, before=f"Nummer 0123 vor {days}")
+        entry.created_at = utcnow() - timedelta(days=days)  # set before its INSERT
+        db.session.commit()
+        entries[days] = entry.id
+
+    output = _run(runner)
+
+    assert "1 frühere Texte im Moderationsprotokoll entfernt (älter als 183 Tage)." in output
+    db.session.expire_all()
+    old, recent = (db.session.get(AuditEntry, entries[days]) for days in (184, 182))
+    assert (old.before, old.redacted_because) == (None, "retention")
+    assert old.redacted_at is not None and old.action == "comment.delete"
+    assert (recent.before, recent.redacted_at) == ("Nummer 0123 vor 182", None)
+    assert "0 frühere Texte im Moderationsprotokoll entfernt" in _run(runner)
+
+
+def test_the_datenschutz_page_names_the_log_period_and_deletion_at_the_account(app, client):
+    page = main_of(client.get("/datenschutz"))
+    storage = page.split("Speicherdauer", 1)[1].split("Cookies", 1)[0]
+    months = round(app.config["RETENTION_MODERATION_TEXT_DAYS"] / 30.4)
+    assert "Protokoll der Moderation bleiben frühere Fassungen von Beiträgen" in storage
+    assert f"{months} Monate erhalten; dann entfernen wir sie." in storage
+    assert "„Konto löschen“" in storage and "Gelöschtes Konto" in storage
+    assert "[Frist ergänzen" not in storage
+    rights = page.split("Ihre Rechte", 1)[1]
+    assert "Unter „Konto löschen“ löschen Sie Ihr Konto ebenso selbst" in rights

@@ -1,5 +1,6 @@
-"""A blocked account may read, sign in and out, protect its password and stop mail;
-it contributes and changes nothing, and every refusal says why and until when."""
+"""A blocked account may read, sign in and out, protect its password, stop mail, take
+its data and delete itself; it contributes and changes nothing else, and every refusal
+says why and until when."""
 
 from flask import render_template, request
 from flask_login import current_user
@@ -14,9 +15,17 @@ ALLOWED_WHILE_BLOCKED = frozenset(
         "accounts.login",
         "accounts.logout",
         "accounts.change_password",
+        "accounts.change_email",
+        "accounts.confirm_email_change",
+        "sessions.end_others",
+        "sessions.end_one",
         "accounts.forgot_password",
         "accounts.reset_password",
+        "second_factor.setup",
+        "second_factor.new_recovery_codes",
+        "second_factor.switch_off",
         "privacy.export",
+        "privacy.delete_account",
         "ideas.unfollow",
         "ideas.unfollow_by_mail",
         "roadmap.unfollow",

@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import Email, EqualTo, Optional, ValidationError
 
 from ..forms import HumanCheckForm, NoControlCharacters, length, required, strip_filter
+from .identity import IdentityCheckForm
 from .models import USER_KIND_LABELS, UserKind
 from .names import name_problem
 from .password_strength import password_problem
@@ -75,9 +76,10 @@ def _email_field(label: str = "E-Mail") -> EmailField:
     )
 
 
-def _new_password_fields():
+def _new_password_fields(label: str = "Passwort", name: str = "password"):
+    """The new password and its repetition; `name` is the first field's name in the form."""
     password = PasswordField(
-        "Passwort",
+        label,
         validators=[
             required("Bitte wählen Sie ein Passwort."),
             length(PASSWORD_MIN, 200, label="Das Passwort"),
@@ -87,10 +89,10 @@ def _new_password_fields():
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Passwort wiederholen",
+        f"{label} wiederholen",
         validators=[
             required("Bitte wiederholen Sie das Passwort."),
-            EqualTo("password", message="Die beiden Passwörter stimmen nicht überein."),
+            EqualTo(name, message="Die beiden Passwörter stimmen nicht überein."),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -171,6 +173,14 @@ class LoginForm(FlaskForm):
         validators=[required("Bitte geben Sie Ihr Passwort ein.")],
         render_kw={"autocomplete": "current-password"},
     )
+    remember = BooleanField(
+        "Angemeldet bleiben",
+        description=(
+            "30 Tage lang auf diesem Gerät, auch nach dem Schließen des Browsers. Nicht an "
+            "Geräten, die andere mitbenutzen. Für Mitarbeitende gilt das aus "
+            "Sicherheitsgründen nicht."
+        ),
+    )
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -189,13 +199,18 @@ class ResetPasswordForm(_NewPasswordForm):
     password, password_confirm = _new_password_fields()
 
 
-class ChangePasswordForm(_NewPasswordForm):
-    current_password = PasswordField(
-        "Aktuelles Passwort",
-        validators=[required("Bitte geben Sie Ihr aktuelles Passwort ein.")],
-        render_kw={"autocomplete": "current-password"},
-    )
-    password, password_confirm = _new_password_fields()
+class ChangePasswordForm(IdentityCheckForm, _NewPasswordForm):
+    """Who is asking is checked as for every weighty step (`password` is the current one)."""
+
+    new_password, new_password_confirm = _new_password_fields("Neues Passwort", "new_password")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.password.label.text = "Aktuelles Passwort"
+
+
+class ChangeEmailForm(IdentityCheckForm):
+    email = _email_field("Neue E-Mail-Adresse")
 
 
 class EmptyForm(FlaskForm):

@@ -1,10 +1,9 @@
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, and_, func, or_, true
-from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -29,10 +28,6 @@ USER_KIND_LABELS = {
 ORGANISATION_KINDS = frozenset({UserKind.ASSOCIATION, UserKind.BUSINESS, UserKind.INSTITUTION})
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(16)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (Index("uq_users_email_lower", func.lower("email"), unique=True),)
@@ -48,7 +43,6 @@ class User(UserMixin, db.Model):
     )
     notify_comments: Mapped[bool] = mapped_column(default=True, server_default=true())
     notify_state_changes: Mapped[bool] = mapped_column(default=True, server_default=true())
-    session_token: Mapped[str] = mapped_column(String(40), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
@@ -56,16 +50,27 @@ class User(UserMixin, db.Model):
     blocked_at: Mapped[datetime | None]
     blocked_until: Mapped[datetime | None]
     blocked_reason: Mapped[str | None] = mapped_column(String(500))
+    # The second factor (accounts.second_factor): the authenticator app's secret, pending
+    # until a first code confirms it (then second_factor_at is set), and the last time
+    # step whose code was accepted, so no code counts twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    second_factor_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 
+    # The token of the sign-in being started, set by `sessions.start_session` just
+    # before Flask-Login asks `get_id` for what to keep in the session cookie. Not
+    # stored: the database holds only the token's hash (`SignInSession.token_hash`).
+    sign_in_token = None
+
     def get_id(self) -> str:
-        # The token is part of the session's identity: rotating it on logout
-        # makes every copy of an old session cookie worthless.
-        return f"{self.id}:{self.session_token}"
+        # Without a token the id names nobody (the loader refuses it): signing in
+        # works only through `sessions.start_session`, which records the device.
+        return f"{self.id}:{self.sign_in_token or ''}"
 
     @property
     def is_confirmed(self) -> bool:
@@ -92,6 +97,10 @@ class User(UserMixin, db.Model):
         )
 
     @property
+    def has_second_factor(self) -> bool:
+        return self.second_factor_at is not None
+
+    @property
     def is_organisation(self) -> bool:
         return self.kind in ORGANISATION_KINDS
 
@@ -104,3 +113,44 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+class SignInSession(db.Model):
+    """One signed-in device. Its session cookie carries a random token; this row holds
+    only the token's SHA-256, a short browser name ("Firefox auf Android", never the
+    User-Agent itself and never a network address) and when it was seen.
+
+    `expires_at` is when it stops working unless used again (`accounts.sessions`
+    moves it on); ending a session sets `ended_at` and pulls `expires_at` to that
+    moment, so retention needs only `expires_at`.
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    browser: Mapped[str] = mapped_column(String(60))
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    @hybrid_method
+    def active_at(self, moment: datetime) -> bool:
+        return self.ended_at is None and moment < self.expires_at
+
+    @active_at.inplace.expression
+    @classmethod
+    def _active_at_in_sql(cls, moment: datetime):
+        return and_(cls.ended_at.is_(None), cls.expires_at > moment)
+
+    def end(self, moment: datetime) -> None:
+        self.ended_at = self.ended_at or moment
+        self.expires_at = min(self.expires_at, moment)
+
+    def __repr__(self) -> str:
+        return f"<SignInSession {self.id} of user {self.user_id}>"

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..links import external_url
@@ -16,9 +15,10 @@ from ..strategy.models import Municipality
 from ..strategy.services import get_municipality
 from ..timeutil import utcnow
 from . import tokens
-from .models import ORGANISATION_KINDS, User, UserKind, new_session_token
+from .models import ORGANISATION_KINDS, SignInSession, User, UserKind
 from .names import name_problem
 from .passwords import hash_password, needs_rehash, verify_password
+from .sessions import end_all_sessions, end_other_sessions
 
 EXISTING_ACCOUNT_SUBJECT = "Sie haben bereits ein Konto"
 EXISTING_ACCOUNT_HINT_INTERVAL = timedelta(hours=1)
@@ -51,18 +51,6 @@ def get_user(user_id) -> User | None:
         return db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
-
-
-def load_user_from_session(session_id: str) -> User | None:
-    """Flask-Login's loader: the id only counts together with the current token."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    # Roles come along in the same round trip: every page asks for them (navigation).
-    user = db.session.get(User, int(user_id), options=[selectinload(User.roles)])
-    if user is None or not token or user.session_token != token or not user.is_active:
-        return None
-    return user
 
 
 def _apply_profile(user: User, profile: ProfileData) -> None:
@@ -114,7 +102,7 @@ def register_user(email: str, password: str, profile: ProfileData) -> User | Non
     password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
-        _mail_existing_account_hint(existing)
+        mail_existing_account_hint(existing)
         return None
     user = User(email=email.strip(), password_hash=password_hash)
     _apply_profile(user, profile)
@@ -125,8 +113,9 @@ def register_user(email: str, password: str, profile: ProfileData) -> User | Non
     return user
 
 
-def _mail_existing_account_hint(user: User) -> None:
-    """Tell the owner that someone tried to sign up with their address, at most hourly.
+def mail_existing_account_hint(user: User, template: str = "existing_account") -> None:
+    """Tell the owner that someone tried to use their address for another account (to
+    sign up, or as a new address: `template` says which), at most hourly.
 
     Otherwise anyone could fill a stranger's inbox by signing up with their address
     again and again. The page answers the same either way.
@@ -137,7 +126,7 @@ def _mail_existing_account_hint(user: User) -> None:
     queue_mail(
         user.email,
         EXISTING_ACCOUNT_SUBJECT,
-        "existing_account",
+        template,
         user=user,
         login_url=external_url("accounts.login"),
         reset_url=external_url("accounts.forgot_password"),
@@ -172,15 +161,8 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
     db.session.flush()
     return user
-
-
-def end_all_sessions(user: User) -> None:
-    """Invalidate every session cookie issued for this user so far."""
-    user.session_token = new_session_token()
-    db.session.flush()
 
 
 def request_password_reset(email: str) -> None:
@@ -204,18 +186,20 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """New password; every existing session ends and old reset links die."""
+    """A new password by the mailed link: every session ends and old reset links die."""
     user.password_hash = hash_password(password)
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()  # the reset link proved the address
     end_all_sessions(user)
-    current_app.logger.info("Passwort von Konto %s geändert", user.id)
+    current_app.logger.info("Passwort von Konto %s zurückgesetzt", user.id)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    if not verify_password(user.password_hash, current_password):
-        raise AccountError("Das aktuelle Passwort ist nicht richtig.", field="current_password")
-    set_password(user, new_password)
+def change_password(user: User, new_password: str, keep: SignInSession | None) -> None:
+    """A new password from the account page (identity checked by the caller): every
+    session but `keep`, the device it was changed on, ends; old reset links die."""
+    user.password_hash = hash_password(new_password)
+    ended = end_other_sessions(user, keep)
+    current_app.logger.info("Passwort von Konto %s geändert, %s Geräte abgemeldet", user.id, ended)
 
 
 def update_profile(user: User, profile: ProfileData) -> None:

@@ -35,6 +35,7 @@ from .passwords import verify_password
 ADDRESS_FAILURES = "LOGIN_FAILURE_LIMIT_PER_ADDRESS"
 ACCOUNT_FAILURES = "LOGIN_FAILURE_LIMIT_PER_ACCOUNT"
 RESET_MAILS = "RESET_MAIL_LIMIT_PER_ACCOUNT"
+CODE_FAILURES = "SECOND_FACTOR_FAILURE_LIMIT_PER_ACCOUNT"
 
 
 def _items(config_key: str) -> list[RateLimitItem]:
@@ -110,9 +111,38 @@ def recheck_password(user, password: str) -> int | None:
     return record_failure(user.email)
 
 
+def code_wait(email: str) -> int:
+    """Seconds before the account's second-factor codes are checked again (0: now).
+
+    Unlike a password, a six-digit code can be guessed, so while this wait runs no code
+    is checked at all. Only wrong codes count here, and only someone who knew the
+    password can send one: strangers guessing passwords cannot hold the owner up."""
+    return _wait(CODE_FAILURES, _account(email))
+
+
+def record_code_failure(email: str) -> int:
+    """A wrong second-factor code counts as a failed sign-in and towards `code_wait`;
+    the seconds to wait, or 0."""
+    _hit(CODE_FAILURES, _account(email))
+    return max(record_failure(email), code_wait(email))
+
+
+def forget_code_failures(email: str) -> None:
+    """The right code was given. Not part of `forget_account`: a correct password
+    alone must not reset the count of guessed codes."""
+    for item in _items(CODE_FAILURES):
+        limiter.limiter.clear(item, CODE_FAILURES, _account(email))
+
+
 def wait_hint(wait: int) -> str:
     """The sentence added to a refusal once failures ask for a pause."""
     return f" Zu viele Fehlversuche: Bitte warten Sie {minutes(wait)}." if wait else ""
+
+
+def answer_with_wait(page: str, wait: int | None):
+    """A page refusing a sign-in or identity check: after too many failures it goes out
+    as 429 with the seconds to wait, so scripts and browsers see the pause too."""
+    return (page, 429, {"Retry-After": str(wait)}) if wait else page
 
 
 def forget_account(email: str) -> None:

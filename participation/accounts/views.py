@@ -1,13 +1,14 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from ..extensions import limiter
 from ..forms import attach_error
 from ..ratelimits import write_limit
 from ..safe_redirect import is_local_path, redirect_back
 from ..strategy.services import home_municipality_choices
-from . import blocked, services, throttle
+from . import blocked, email_change, services, sessions, throttle
 from .forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     EmptyForm,
     ForgotPasswordForm,
@@ -16,10 +17,13 @@ from .forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
+from .identity import confirm_identity
+from .second_factor import sign_in as pending_sign_in
+from .second_factor import views as second_factor_views
 
 bp = Blueprint("accounts", __name__)
 bp.before_app_request(blocked.refuse_changes_while_blocked)
-bp.app_errorhandler(403)(blocked.explain_refusal)
+bp.app_errorhandler(403)(second_factor_views.explain_refusal)
 
 
 def _config_limit(config_key: str):
@@ -94,14 +98,17 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             throttle.forget_account(form.email.data)
-            login_user(user)
+            if user.has_second_factor:  # signed in only after the code
+                pending_sign_in.begin(user, form.remember.data, target)
+                return redirect(url_for("second_factor.sign_in_code"))
+            sessions.start_session(user, remember=form.remember.data)
             flash(f"Willkommen, {user.display_name}! Sie sind angemeldet.", "success")
             return redirect_back(target, "pages.account")
         wait = throttle.record_failure(form.email.data)
         form.password.errors = [*form.password.errors, _login_error(wait)]
     next_path = target if is_local_path(target) else None
     page = render_template("accounts/login.html", form=form, next_path=next_path)
-    return (page, 429, {"Retry-After": str(wait)}) if wait else page
+    return throttle.answer_with_wait(page, wait)
 
 
 def _login_error(wait: int) -> str:
@@ -119,8 +126,7 @@ def logout():
     if not EmptyForm().validate_on_submit():
         abort(400)
     if current_user.is_authenticated:
-        services.end_all_sessions(current_user)
-        logout_user()
+        sessions.end_current_session()
     flash("Sie sind abgemeldet.", "success")
     return redirect(url_for("pages.home"))
 
@@ -146,9 +152,13 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         throttle.forget_account(user.email)
+        if user.has_second_factor:  # the link proves the mailbox, not the second factor
+            pending_sign_in.begin(user, False, None)
+            flash("Ihr neues Passwort ist gespeichert. Bitte geben Sie noch den Code ein.", "info")
+            return redirect(url_for("second_factor.sign_in_code"))
         # The link proved who this is: signing in here lets the owner through even
         # when strangers have used up the sign-in allowance of their address.
-        login_user(user)
+        sessions.start_session(user)
         flash("Ihr neues Passwort ist gespeichert. Sie sind angemeldet.", "success")
         return redirect(url_for("pages.account"))
     return render_template("accounts/reset_password.html", form=form)
@@ -175,15 +185,88 @@ def edit_profile():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 @write_limit("ACCOUNT_RATE_LIMIT")
+@throttle.refuse_busy_address
 def change_password():
     form = ChangePasswordForm(owner=current_user)
+    wait = 0
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError as error:
-            attach_error(form, error)
-        else:
-            login_user(current_user._get_current_object())
+        wait = confirm_identity(
+            current_user,
+            form,
+            "Das aktuelle Passwort ist nicht richtig. Ihr Passwort bleibt unverändert.",
+        )
+        if wait is None:
+            keep = sessions.current_sign_in()
+            services.change_password(current_user, form.new_password.data, keep)
             flash("Ihr Passwort ist geändert. Andere Geräte wurden abgemeldet.", "success")
             return redirect(url_for("pages.account"))
-    return render_template("accounts/password.html", form=form)
+    return throttle.answer_with_wait(render_template("accounts/password.html", form=form), wait)
+
+
+EMAIL_REFUSAL = "Das Passwort ist nicht richtig. Ihre E-Mail-Adresse bleibt unverändert."
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@write_limit("ACCOUNT_RATE_LIMIT")
+@throttle.refuse_busy_address
+def change_email():
+    form = ChangeEmailForm()
+    wait = 0
+    if form.validate_on_submit():
+        wait = confirm_identity(current_user, form, EMAIL_REFUSAL)
+        if wait is None:
+            try:
+                email_change.request_email_change(current_user, form.email.data)
+            except services.AccountError as error:
+                attach_error(form, error)
+            else:
+                flash(_email_link_sent(form.email.data), "success")
+                return redirect(url_for("pages.account"))
+    return throttle.answer_with_wait(render_template("accounts/email.html", form=form), wait)
+
+
+def _email_link_sent(address: str) -> str:
+    # The same words whether or not the address has an account of its own.
+    return (
+        f"Wir haben einen Bestätigungslink an {address} geschickt. Ihre E-Mail-Adresse "
+        "ändert sich erst, wenn Sie diesen Link öffnen und die Änderung bestätigen."
+    )
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_config_limit("ACCOUNT_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
+def confirm_email_change(token: str):
+    """The link from the mail opens a page; only its button changes the address (mail
+    scanners open links, they do not press buttons)."""
+    change = email_change.pending_email_change(token)
+    if change is None:
+        return render_template("accounts/token_invalid.html", purpose="email"), 400
+    form = EmptyForm()
+    if form.validate_on_submit():
+        here = _own_sign_in(change.user)
+        if not email_change.change_email(change, keep=here):
+            return render_template("accounts/token_invalid.html", purpose="email"), 400
+        return _after_email_change(signed_in_here=here is not None)
+    return render_template("accounts/email_confirm.html", form=form, change=change)
+
+
+def _own_sign_in(user):
+    """This device's session when it is `user`'s own: it stays signed in."""
+    if current_user.is_authenticated and current_user.id == user.id:
+        return sessions.current_sign_in()
+    return None
+
+
+def _after_email_change(signed_in_here: bool):
+    if signed_in_here:
+        flash(
+            "Ihre neue E-Mail-Adresse gilt ab sofort. Andere Geräte wurden abgemeldet.", "success"
+        )
+        return redirect(url_for("pages.account"))
+    flash(
+        "Ihre neue E-Mail-Adresse gilt ab sofort. Bitte melden Sie sich damit an; "
+        "auf allen Geräten wurden Sie abgemeldet.",
+        "success",
+    )
+    return redirect(url_for("accounts.login"))

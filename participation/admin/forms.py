@@ -1,10 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf
 
 from ..accounts.identity import IdentityCheckForm
-from ..forms import required
+from ..forms import NoControlCharacters, length, required, strip_filter
+from ..moderation.models import REASON_KIND_LABELS
 from ..projects.forms import MultiCheckboxField
+from ..strategy.texts import BODY_MAX, TITLE_MAX
 from .services import ROLE_LABELS
 
 
@@ -37,3 +39,59 @@ class RevokeRoleForm(_AdminIdentityCheck):
 
 class ResendConfirmationForm(FlaskForm):
     """Only the CSRF token: sending a reminder changes no rights."""
+
+
+class ResetSecondFactorForm(_AdminIdentityCheck):
+    """On the account page beside the role form, hence with its own prefix (field ids)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="reset", **kwargs)
+
+
+MARKDOWN_HINT = (
+    "Markdown: eine Leerzeile trennt Absätze; „## Zwischenüberschrift“, **fett**, *kursiv*, "
+    "„- “ am Zeilenanfang für eine Aufzählung, [Linktext](https://…) für einen Link. "
+    "HTML wird als Text angezeigt."
+)
+
+
+class PageForm(FlaskForm):
+    """A text of the site; "Vorschau" shows it rendered, "Speichern" writes a version."""
+
+    title = StringField(
+        "Überschrift",
+        filters=[strip_filter],
+        validators=[
+            required("Bitte geben Sie eine Überschrift an."),
+            length(max_len=TITLE_MAX, label="Die Überschrift"),
+            NoControlCharacters(),
+        ],
+    )
+    body = TextAreaField(
+        "Text",
+        filters=[strip_filter],
+        validators=[
+            required("Bitte geben Sie den Text an."),
+            length(max_len=BODY_MAX, label="Der Text"),
+            NoControlCharacters(),
+        ],
+        description=MARKDOWN_HINT,
+        render_kw={"rows": 18},
+    )
+
+
+class ReasonTemplateForm(FlaskForm):
+    kind = SelectField("Art", choices=[(k.value, v) for k, v in REASON_KIND_LABELS.items()])
+    title = StringField(
+        "Titel",
+        filters=[strip_filter],
+        validators=[required("Bitte geben Sie einen Titel an."), length(2, 120, label="Der Titel")],
+        description="Erscheint öffentlich als Kategorie, etwa bei einer ausgeblendeten Idee.",
+    )
+    text = TextAreaField(
+        "Text",
+        filters=[strip_filter],
+        validators=[required("Bitte geben Sie den Text an."), length(5, 2000, label="Der Text")],
+        description="Geht per E-Mail an die Autorin oder den Autor.",
+        render_kw={"rows": 4},
+    )

@@ -12,8 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..accounts.models import User
+from ..accounts.second_factor.services import remove_second_factor
 from ..accounts.services import end_all_sessions, send_confirmation
 from ..extensions import db
+from ..links import external_url
+from ..notifications.services import queue_mail
 from ..pagination import Page
 from ..query_filters import QueryFilter, page, text
 from ..roles import ROLE_LABELS, Role, RoleAssignment, is_admin, is_last_admin, lock_admins
@@ -141,3 +144,25 @@ def resend_confirmation(actor, user: User) -> None:
     send_confirmation(user)
     audit.record(actor, "user.resend_confirmation", user)
     db.session.flush()
+
+
+def reset_second_factor(actor, user: User) -> None:
+    """Take away a person's second factor (a lost phone, no recovery codes left): the
+    secret and the recovery codes are gone, so the person signs in with the password
+    alone until they set it up again, which a role asks for at its next page. The
+    person gets a mail, so a reset they did not ask for does not go unnoticed."""
+    if not is_admin(actor):
+        raise AdminError("Den zweiten Faktor zurücksetzen darf nur die Administration.")
+    if not user.has_second_factor:
+        raise AdminError("Diese Person hat keine Zwei-Faktor-Anmeldung eingerichtet.")
+    before = {"second_factor_at": user.second_factor_at}
+    remove_second_factor(user)
+    audit.record(actor, "user.second_factor_reset", user, before=before)
+    queue_mail(
+        user.email,
+        "Ihre Zwei-Faktor-Anmeldung wurde zurückgesetzt",
+        "second_factor_reset",
+        user=user,
+        setup_url=external_url("second_factor.setup"),
+    )
+    current_app.logger.info("Zweiter Faktor von Konto %s zurückgesetzt durch %s", user.id, actor.id)

@@ -13,9 +13,14 @@ from ..roles import RoleAssignment, is_admin
 from ..strategy.services import home_municipality_choices
 from ..templating import format_day
 from . import services
-from .forms import GrantRoleForm, ResendConfirmationForm, RevokeRoleForm
+from .forms import GrantRoleForm, ResendConfirmationForm, ResetSecondFactorForm, RevokeRoleForm
+from .reason_views import bp as reasons_bp
+from .text_views import bp as texts_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# Texts and reason templates: nested, so the one guard below covers them too.
+bp.register_blueprint(texts_bp)
+bp.register_blueprint(reasons_bp)
 REFUSED_MESSAGE = "Das Passwort ist nicht richtig. Es wurde nichts geändert."
 
 
@@ -76,8 +81,7 @@ def accounts():
 @throttle.refuse_busy_address
 def account(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
-    form = GrantRoleForm()
-    form.municipality_ids.choices = home_municipality_choices()[1:]  # the towns, no "none"
+    form = _grant_form()
     if form.validate_on_submit() and _password_ok(form):
         try:
             added = services.grant_roles(
@@ -92,9 +96,19 @@ def account(user_id: int):
     return _account_page(person, form)
 
 
-def _account_page(person: User, form: GrantRoleForm):
+def _grant_form(**kwargs) -> GrantRoleForm:
+    form = GrantRoleForm(**kwargs)
+    form.municipality_ids.choices = home_municipality_choices()[1:]  # the towns, no "none"
+    return form
+
+
+def _account_page(person: User, form: GrantRoleForm, reset_form=None):
     return render_template(
-        "admin/account.html", person=person, form=form, resend_form=ResendConfirmationForm()
+        "admin/account.html",
+        person=person,
+        form=form,
+        resend_form=ResendConfirmationForm(),
+        reset_form=reset_form if reset_form is not None else ResetSecondFactorForm(formdata=None),
     )
 
 
@@ -133,4 +147,21 @@ def resend_confirmation(user_id: int):
         flash(str(error), "error")
     else:
         flash(f"Ein neuer Bestätigungslink ist an {person.email} unterwegs.", "success")
+    return redirect(url_for("admin.account", user_id=person.id))
+
+
+@bp.post("/accounts/<int:user_id>/second-factor")
+@write_limit("MODERATION_RATE_LIMIT")
+@throttle.refuse_busy_address
+def reset_second_factor(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    form = ResetSecondFactorForm()
+    if not (form.validate_on_submit() and _password_ok(form)):
+        return _account_page(person, _grant_form(formdata=None), form)
+    try:
+        services.reset_second_factor(current_user, person)
+    except services.AdminError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Die Zwei-Faktor-Anmeldung von {person.display_name} ist zurückgesetzt.", "success")
     return redirect(url_for("admin.account", user_id=person.id))

@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "idea.correct": "Idee korrigiert (Moderation)",
     "idea.adopt": "Idee in Projekt übernommen",
     "idea.decline": "Idee nicht weiterverfolgt",
+    "idea.erase": "Idee mit dem Konto entfernt",
     "comment.create": "Kommentar geschrieben",
     "comment.edit": "Kommentar bearbeitet",
     "comment.delete": "Kommentar gelöscht",
@@ -35,15 +36,22 @@ ACTION_LABELS = {
     "comment.hide": "Kommentar ausgeblendet",
     "comment.restore": "Kommentar wieder sichtbar",
     "comment.correct": "Kommentar korrigiert (Moderation)",
+    "comment.erase": "Kommentar mit dem Konto entfernt",
     "report.create": "Meldung eingegangen",
     "report.dismiss": "Meldungen zurückgewiesen",
     "user.block": "Konto gesperrt",
     "user.unblock": "Konto entsperrt",
     "user.resend_confirmation": "Bestätigungslink erneut gesendet",
+    "user.second_factor_reset": "Zweiten Faktor zurückgesetzt",
+    "user.delete": "Konto gelöscht",
     "role.grant": "Rolle vergeben",
     "role.revoke": "Rolle entzogen",
     "reason.create": "Begründungsvorlage angelegt",
     "reason.update": "Begründungsvorlage geändert",
+    "reason.retire": "Begründungsvorlage deaktiviert",
+    "reason.reactivate": "Begründungsvorlage wieder aktiviert",
+    "page.edit": "Text geändert",
+    "page.restore": "Text wiederhergestellt",
     "project.create": "Projekt angelegt",
     "project.plan": "Projektplan geändert",
     "project.take_idea": "Idee in Projekt aufgenommen",
@@ -61,7 +69,13 @@ OBJECT_LABELS = {
     "users": "Konto",
     "reports": "Meldung",
     "reason_templates": "Vorlage",
+    "pages": "Textseite",
     "projects": "Projekt",
+}
+# Why the former texts of an entry are gone (`redaction.py`).
+REDACTION_LABELS = {
+    "retention": "entfernt nach Aufbewahrungsfrist",
+    "deletion": "entfernt mit dem Konto der Verfasserin oder des Verfassers",
 }
 PER_PAGE = 50
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
-from ..accounts.models import User, new_session_token
+from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..extensions import db
 from ..ideas.models import Comment, Follow, Idea, IdeaState, Support
@@ -66,9 +66,6 @@ def _users(rng: random.Random, count: int, towns: list[Municipality], start: int
             "municipality_id": town.id,
             "confirmed_at": now - timedelta(days=rng.randint(1, 400)),
             "created_at": now - timedelta(days=rng.randint(1, 400)),
-            # Random like every account's: a token derived from the number would let
-            # anyone who knows the secret key sign a demo person's session.
-            "session_token": new_session_token(),
         }
         if rng.random() < 0.08:
             kind, name = rng.choice(content.ORGANISATIONS)

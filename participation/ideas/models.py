@@ -93,7 +93,11 @@ class Idea(db.Model):
 
 
 class Support(db.Model):
-    """One person's support for one idea; the idea caches the count."""
+    """One person's support for one idea; the idea caches the count.
+
+    A deleted account's supports stay and keep counting, without a person (`user_id`
+    None); the unique key holds for living accounts, as NULLs never collide.
+    """
 
     __tablename__ = "supports"
     __table_args__ = (
@@ -103,7 +107,9 @@ class Support(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

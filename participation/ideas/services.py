@@ -40,7 +40,8 @@ class Transition:
     needs_reason: bool = False
 
 
-# Every state change of an idea, and who may make it. Nothing else changes `state`.
+# Every state change of an idea, and who may make it. Nothing else changes `state`,
+# except erasing the ideas of a deleted account (`erasure.py`: from any state, by nobody).
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (IdeaState.PENDING, IdeaState.PUBLISHED): Transition("publish", "moderator"),
     (IdeaState.PENDING, IdeaState.REJECTED): Transition("reject", "moderator", needs_reason=True),

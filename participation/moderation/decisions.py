@@ -211,8 +211,10 @@ def auto_hide_if_reported(idea=None, comment=None) -> bool:
     if threshold <= 0:
         return False
     target = Report.comment_id == comment.id if comment else Report.idea_id == idea.id
+    # One report per person and item (the unique key): counting reports counts people,
+    # also those who deleted their account since (their reports have no reporter).
     reporters = db.session.scalars(
-        select(Report.reporter_id).where(target, Report.resolved_at.is_(None)).distinct()
+        select(Report.id).where(target, Report.resolved_at.is_(None))
     ).all()
     if len(reporters) < threshold:
         return False

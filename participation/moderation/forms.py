@@ -5,7 +5,7 @@ from wtforms.validators import Optional, ValidationError
 from ..forms import GermanDateField, NoControlCharacters, length, required, strip_filter
 from ..ideas.forms import BODY_MAX, COMMENT_MAX, TITLE_MAX
 from ..timeutil import utcnow
-from .models import REASON_KIND_LABELS, REPORT_REASON_LABELS
+from .models import REPORT_REASON_LABELS
 
 
 class ReasonForm(FlaskForm):
@@ -80,21 +80,6 @@ class CorrectionForm(FlaskForm):
 class CommentCorrectionForm(CorrectionForm):
     title = None
     body = _corrected_text(COMMENT_MAX, rows=6)
-
-
-class ReasonTemplateForm(FlaskForm):
-    kind = SelectField("Art", choices=[(k.value, v) for k, v in REASON_KIND_LABELS.items()])
-    title = StringField(
-        "Titel",
-        filters=[strip_filter],
-        validators=[required("Bitte geben Sie einen Titel an."), length(2, 120, label="Der Titel")],
-    )
-    text = TextAreaField(
-        "Text",
-        filters=[strip_filter],
-        validators=[required("Bitte geben Sie den Text an."), length(5, 2000, label="Der Text")],
-        render_kw={"rows": 4},
-    )
 
 
 class ReportForm(FlaskForm):

@@ -38,7 +38,10 @@ class Report(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # None once the reporter deleted their account: the report stays for the moderation.
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     idea_id: Mapped[int | None] = mapped_column(
         ForeignKey("ideas.id", ondelete="CASCADE"), index=True
     )
@@ -52,7 +55,7 @@ class Report(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     resolution: Mapped[str | None] = mapped_column(String(40))
 
-    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
 
     @property
     def audit_municipality_id(self) -> int | None:

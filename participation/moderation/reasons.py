@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
+from ..roles import is_admin
 from ..rules import RuleError
 from .models import ReasonKind, ReasonTemplate, Report
 
@@ -66,7 +67,21 @@ def _require_unique_title(kind: str, title: str, template: ReasonTemplate | None
         raise ReasonError("Eine Vorlage dieser Art mit diesem Titel gibt es schon.", "title")
 
 
+def _require_admin(actor) -> None:
+    if not is_admin(actor):
+        raise ReasonError("Begründungsvorlagen pflegt nur die Administration.")
+
+
+def all_templates() -> list[ReasonTemplate]:
+    """Every template, active and inactive, by kind and in the order they are offered."""
+    query = select(ReasonTemplate).order_by(
+        ReasonTemplate.kind, ReasonTemplate.position, ReasonTemplate.id
+    )
+    return list(db.session.scalars(query))
+
+
 def add_template(admin, kind: str, title: str, text: str) -> ReasonTemplate:
+    _require_admin(admin)
     _require_unique_title(kind, title.strip())
     template = ReasonTemplate(kind=kind, title=title.strip(), text=text.strip(), position=999)
     db.session.add(template)
@@ -75,18 +90,37 @@ def add_template(admin, kind: str, title: str, text: str) -> ReasonTemplate:
     return template
 
 
-def update_template(
-    admin, template: ReasonTemplate, kind: str, title: str, text: str, active: bool
-):
-    _require_unique_title(kind, title, template)
-    # `kind` and `title` in the log also tell `flask seed` which defaults were renamed.
-    before = {
+def _state(template: ReasonTemplate) -> dict:
+    return {
         "kind": template.kind,
         "title": template.title,
         "text": template.text,
         "active": template.is_active,
     }
-    template.kind, template.title, template.text, template.is_active = kind, title, text, active
-    after = {"kind": kind, "title": title, "text": text, "active": active}
-    audit.record(admin, "reason.update", template, before=before, after=after)
+
+
+def update_template(admin, template: ReasonTemplate, kind: str, title: str, text: str) -> bool:
+    """Change kind, title and text; False (and no log entry) when nothing changed."""
+    _require_admin(admin)
+    title, text = title.strip(), text.strip()
+    if (kind, title, text) == (template.kind, template.title, template.text):
+        return False
+    _require_unique_title(kind, title, template)
+    before = _state(template)
+    template.kind, template.title, template.text = kind, title, text
+    audit.record(admin, "reason.update", template, before=before, after=_state(template))
     db.session.flush()
+    return True
+
+
+def set_template_active(admin, template: ReasonTemplate, active: bool) -> bool:
+    """Offer a template in decisions again, or no longer; past decisions keep its title.
+    False when it already was so."""
+    _require_admin(admin)
+    if template.is_active == active:
+        return False
+    template.is_active = active
+    action = "reason.reactivate" if active else "reason.retire"
+    audit.record(admin, action, template, before={"active": not active}, after={"active": active})
+    db.session.flush()
+    return True

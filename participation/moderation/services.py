@@ -1,12 +1,15 @@
 """Reports and reason templates; decisions live in `decisions.py`."""
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from .. import audit
 from ..extensions import db
 from ..rules import RuleError
+from ..timeutil import utcnow
 from .models import ReasonTemplate, Report, ReportReason
+
+ERASED = "erased"  # a report's resolution when its author took the reported item along
 
 
 class ReportError(RuleError):
@@ -30,6 +33,18 @@ def file_report(reporter, *, reason: str, note: str = "", idea=None, comment=Non
 
     auto_hide_if_reported(idea=idea, comment=comment)
     return report
+
+
+def close_reports_about(idea_ids: list[int], comment_ids: list[int]) -> int:
+    """Open reports on contributions erased with their author's account: nothing is
+    left for the moderation to decide. Returns how many were closed."""
+    about = or_(Report.idea_id.in_(idea_ids), Report.comment_id.in_(comment_ids))
+    statement = (
+        update(Report)
+        .where(about, Report.resolved_at.is_(None))
+        .values(resolved_at=utcnow(), resolution=ERASED)
+    )
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
 
 
 def _known_templates() -> set[tuple[str, str]]:

@@ -2,7 +2,6 @@ from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit import reader as log
@@ -14,8 +13,8 @@ from ..ideas.models import COMMENT_STATE_LABELS, Comment, CommentState, Idea, Id
 from ..ratelimits import write_limit
 from ..strategy.services import field_choices, municipality_choices
 from . import decisions, permissions, reasons
-from .forms import BlockForm, CommentCorrectionForm, CorrectionForm, ReasonForm, ReasonTemplateForm
-from .models import REASON_KIND_LABELS, ReasonKind, ReasonTemplate
+from .forms import BlockForm, CommentCorrectionForm, CorrectionForm, ReasonForm
+from .models import ReasonKind
 from .queue import KINDS, QueueFilter, moderation_queue, moderation_thread, waiting_count
 from .stats import moderation_stats
 
@@ -41,6 +40,7 @@ def moderation_helpers() -> dict:
         "can_edit_reason_templates": permissions.can_edit_reason_templates(current_user),
         "action_labels": log.ACTION_LABELS,
         "object_labels": log.OBJECT_LABELS,
+        "redaction_labels": log.REDACTION_LABELS,
         "comment_state_labels": COMMENT_STATE_LABELS,
     }
 
@@ -314,45 +314,3 @@ def audit_log():
 @bp.get("/stats")
 def stats():
     return render_template("moderation/stats.html", stats=moderation_stats())
-
-
-@bp.route("/reasons", methods=["GET", "POST"])
-@write_limit("MODERATION_RATE_LIMIT")
-def reason_templates():
-    if not permissions.can_edit_reason_templates(current_user):
-        abort(403)
-    form = ReasonTemplateForm()
-    if form.validate_on_submit():
-        try:
-            reasons.add_template(current_user, form.kind.data, form.title.data, form.text.data)
-        except reasons.ReasonError as error:
-            attach_error(form, error)
-        else:
-            flash("Die Vorlage ist gespeichert.", "success")
-            return redirect(url_for("moderation.reason_templates"))
-    templates = db.session.scalars(
-        select(ReasonTemplate).order_by(ReasonTemplate.kind, ReasonTemplate.position)
-    ).all()
-    return render_template(
-        "moderation/reasons.html", form=form, templates=templates, kinds=REASON_KIND_LABELS
-    )
-
-
-@bp.route("/reasons/<int:template_id>", methods=["GET", "POST"])
-@write_limit("MODERATION_RATE_LIMIT")
-def edit_reason_template(template_id: int):
-    if not permissions.can_edit_reason_templates(current_user):
-        abort(403)
-    template = db.session.get(ReasonTemplate, template_id) or abort(404)
-    form = ReasonTemplateForm(obj=template if request.method == "GET" else None)
-    if form.validate_on_submit():
-        active = request.form.get("action") != "deactivate"
-        data = (form.kind.data, form.title.data, form.text.data)
-        try:
-            reasons.update_template(current_user, template, *data, active=active)
-        except reasons.ReasonError as error:
-            attach_error(form, error)
-        else:
-            flash("Die Vorlage ist gespeichert.", "success")
-            return redirect(url_for("moderation.reason_templates"))
-    return render_template("moderation/reason_edit.html", form=form, template=template)

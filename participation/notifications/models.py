@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -19,6 +19,12 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
+    # The account the mail is for, whatever address it went to (a new address waiting
+    # for confirmation, an old one): deleting the account finds every mail to them.
+    # Accounts sit above this core module: named, not imported.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -27,3 +33,6 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
+    # A mail to someone we must not remember (the confirmation of an account's deletion):
+    # the row goes once the mail is delivered or given up, instead of being kept.
+    forget_after_delivery: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -18,10 +18,24 @@ from .models import OutboxMessage
 RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
 
 
-def queue_mail(recipient: str, subject: str, template: str, **context) -> OutboxMessage:
-    """Write a message to the outbox in the current transaction (no commit)."""
+def queue_mail(
+    recipient: str, subject: str, template: str, *, forget_after_delivery=False, **context
+) -> OutboxMessage:
+    """Write a message to the outbox in the current transaction (no commit).
+
+    A `user` in the context is the account the mail is for (every template greets them
+    by it): the row keeps its id. With `forget_after_delivery` the row is deleted once
+    the mail is delivered or given up, for an address the platform must not remember
+    (the confirmation of an account's deletion)."""
     body = render_template(f"mail/{template}.txt", **context)
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    account = context.get("user")
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        user_id=account.id if account is not None else None,
+        forget_after_delivery=forget_after_delivery,
+    )
     db.session.add(message)
     db.session.flush()
     if has_request_context():
@@ -70,8 +84,16 @@ def deliver_pending(limit: int = 500, now=None) -> DeliveryReport:
             message.sent_at = now
             message.attempts += 1
             report.sent += 1
+        _forget_if_done(message)
         db.session.commit()
     return report
+
+
+def _forget_if_done(message: OutboxMessage) -> None:
+    """A mail whose row must not outlive it goes once nothing more will be tried."""
+    done = message.sent_at is not None or message.failed_at is not None
+    if message.forget_after_delivery and done:
+        db.session.delete(message)
 
 
 def _compose(message: OutboxMessage, sender: str) -> EmailMessage:

@@ -18,7 +18,10 @@ def _newest_ideas(**where) -> IdeaPage:
 @bp.get("/")
 def home():
     return render_template(
-        "pages/home.html", fields=strategy.list_fields(), values=strategy.list_values()
+        "pages/home.html",
+        page=strategy.get_page("start"),  # the introduction, as the administration edits it
+        fields=strategy.list_fields(),
+        values=strategy.list_values(),
     )
 
 

@@ -1,4 +1,4 @@
-from wtforms import RadioField
+from wtforms import BooleanField, RadioField
 from wtforms.validators import AnyOf
 
 from ..accounts.identity import IdentityCheckForm
@@ -17,4 +17,14 @@ class ExportForm(IdentityCheckForm):
         ),
         validate_choice=False,  # AnyOf says it in German
         validators=[AnyOf([value for value, _ in FORMATS], "Bitte wählen Sie ein Format.")],
+    )
+
+
+class DeleteAccountForm(IdentityCheckForm):
+    remove_contributions = BooleanField(
+        "Meine Ideen und Kommentare ebenfalls entfernen",
+        description=(
+            "Ohne dieses Häkchen bleiben Ihre veröffentlichten Ideen und Kommentare "
+            "lesbar, unter dem Namen „Gelöschtes Konto“."
+        ),
     )

@@ -10,9 +10,11 @@ import re
 from collections import defaultdict
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 
-from ..accounts.models import USER_KIND_LABELS, User
+from ..accounts.models import USER_KIND_LABELS, SignInSession, User
+from ..accounts.second_factor.services import unused_recovery_codes
 from ..audit import AuditEntry
 from ..extensions import db
 from ..ideas.models import (
@@ -33,11 +35,12 @@ from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 
 FORMAT = "zukunft-st-datenexport"
-VERSION = 1
+VERSION = 2  # 2: each sign-in (`sign_ins.devices`) instead of `each_sign_in_recorded`
 RESOLUTION_LABELS = {
     "hidden": "Beitrag ausgeblendet",
     "restored": "Beitrag bleibt sichtbar",
     "dismissed": "Meldung zurückgewiesen",
+    "erased": "Beitrag mit dem Konto seiner Verfasserin oder seines Verfassers entfernt",
 }
 YOU, SYSTEM = "Sie selbst", "Automatisch (System)"
 # The entries of an idea's log that tell its story, and who acts in each: staff are
@@ -74,8 +77,9 @@ ACCOUNT_LINK = re.compile(r"(/confirm/|/password/reset/)\S+")
 NOTES = [
     "Zeitangaben: in der JSON-Datei in koordinierter Weltzeit (UTC) nach ISO 8601, in der "
     "lesbaren Übersicht in deutscher Zeit.",
-    "Anmeldungen: Einzelne Anmeldungen werden nicht gespeichert, nur der Zeitpunkt der "
-    "Registrierung, der Bestätigung Ihrer E-Mail-Adresse und Ihrer letzten Anmeldung.",
+    "Anmeldungen: Zu jedem Gerät, an dem Sie angemeldet sind oder waren, speichern wir den "
+    "Browser (etwa „Firefox auf Android“), den Beginn, die letzte Aktivität und das Ende der "
+    "Anmeldung, bis {sign_in_days} Tage nach ihrem Ende. Internetadressen speichern wir nicht.",
     "Benachrichtigungen: Die Plattform hat keinen eigenen Posteingang. Benachrichtigungen "
     "gehen per E-Mail; alle E-Mails an Ihre Adresse stehen im Abschnitt „E-Mails“.",
     "Links zum Bestätigen der E-Mail-Adresse und zum Zurücksetzen des Passworts sind aus "
@@ -96,7 +100,7 @@ def collect_personal_data(user: User) -> dict:
     """Everything stored about `user`, section by section, with stable keys."""
     return {
         "export": {"format": FORMAT, "version": VERSION, "created_at": iso(utcnow())},
-        "notes": NOTES,
+        "notes": [note.format(**_periods()) for note in NOTES],
         "profile": _profile(user),
         "organisation": _organisation(user),
         "sign_ins": _sign_ins(user),
@@ -109,6 +113,10 @@ def collect_personal_data(user: User) -> dict:
         "mails": _mails(user),
         "assessments": _assessments(user),
     }
+
+
+def _periods() -> dict[str, int]:
+    return {"sign_in_days": current_app.config["RETENTION_SIGN_IN_DAYS"]}
 
 
 def _profile(user: User) -> dict:
@@ -147,8 +155,40 @@ def _sign_ins(user: User) -> dict:
         "registered_at": iso(user.created_at),
         "confirmed_at": iso(user.confirmed_at),
         "last_login_at": iso(user.last_login_at),
-        "each_sign_in_recorded": False,
+        "devices": _devices(user),
+        "second_factor": _second_factor(user),
     }
+
+
+def _second_factor(user: User) -> dict:
+    """Whether it is on; the app's secret stays out of the file, which may be copied
+    around: whoever holds it could make codes."""
+    return {
+        "active_since": iso(user.second_factor_at),
+        "unused_recovery_codes": unused_recovery_codes(user) if user.has_second_factor else 0,
+    }
+
+
+def _devices(user: User) -> list[dict]:
+    """Each sign-in still on record: on which browser, from when to when."""
+    now = utcnow()
+    rows = db.session.scalars(
+        select(SignInSession)
+        .where(SignInSession.user_id == user.id)
+        .order_by(SignInSession.created_at, SignInSession.id)
+    )
+    return [
+        {
+            "browser": sign_in.browser,
+            "signed_in_at": iso(sign_in.created_at),
+            "last_seen_at": iso(sign_in.last_seen_at),
+            "remember": sign_in.remember,
+            "active": sign_in.active_at(now),
+            # An ended session's expires_at is when it ended (`SignInSession.end`).
+            "ended_at": None if sign_in.active_at(now) else iso(sign_in.expires_at),
+        }
+        for sign_in in rows
+    ]
 
 
 def _roles(user: User) -> list[dict]:

@@ -4,11 +4,12 @@ Every rule is one bulk statement whose WHERE clause holds the whole rule, so a s
 run, or a run on another server at the same moment, finds nothing left to do: the
 database re-checks the conditions on each row it deletes or changes.
 
-What the app does not keep, and so never has to remove: sign-in records and network
-addresses (rate-limit counters live in the rate-limit storage and expire there by
-themselves; `last_login_at` is one timestamp on the account, kept with it). What is
-still open: the former texts in the moderation log ("before" of an audit entry) stay
-until the log has a sanctioned redaction; audit rows are append-only.
+Sign-in records (one per device: browser, first and last seen, end) go
+RETENTION_SIGN_IN_DAYS after the session ended or ran out. What the app does not keep,
+and so never has to remove: network addresses (rate-limit counters live in the
+rate-limit storage and expire there by themselves; sign-in records hold none). The
+moderation log is append-only; its former texts (an idea before an edit, a deleted
+comment's words) go through its one sanctioned change, `audit.redaction`.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 
-from ..accounts.models import User
+from ..accounts.models import SignInSession, User
+from ..audit import redaction
 from ..extensions import db
 from ..ideas.models import Comment, CommentState, Idea, Support
 from ..moderation.models import Report
@@ -27,9 +29,9 @@ from ..roles import RoleAssignment
 from ..timeutil import utcnow
 
 # Everything an account can hold that deleting it must not take along. Other rows that
-# point at users either go with the account (follows, project follows: ON DELETE
-# CASCADE) or keep their own content and forget the person (audit entries, projects,
-# updates, resolved reports: ON DELETE SET NULL).
+# point at users either go with the account (follows, project follows, sign-in records:
+# ON DELETE CASCADE) or keep their own content and forget the person (audit entries,
+# projects, updates, resolved reports: ON DELETE SET NULL).
 OWNED = (
     Idea.author_id,
     Comment.author_id,
@@ -46,6 +48,8 @@ class RetentionReport:
     unconfirmed_kept: int = 0  # old and unconfirmed, but holding content or a role
     mails_deleted: int = 0
     comments_cleared: int = 0
+    sign_ins_deleted: int = 0
+    log_texts_redacted: int = 0
 
 
 def _before(config_key: str, now: datetime) -> datetime:
@@ -90,13 +94,27 @@ def clear_deleted_comments() -> int:
 
     Deleting a comment already empties it (`ideas.services.delete_comment`); this
     catches rows deleted some other way. A comment has no deletion time, and none is
-    needed: a deleted comment's text is not kept for any period.
+    needed: a deleted comment's text is not kept on its row for any period (the log's
+    copy goes with `redact_moderation_texts`).
     """
     statement = (
         update(Comment)
         .where(Comment.state == CommentState.DELETED, Comment.body != "")
         .values(body="")
     )
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+
+
+def redact_moderation_texts(now: datetime) -> int:
+    """The log's copies of what people wrote go after the period; decisions stay."""
+    return redaction.redact_former_texts_before(_before("RETENTION_MODERATION_TEXT_DAYS", now))
+
+
+def delete_old_sign_ins(now: datetime) -> int:
+    """Sign-in records after the period from their end. An ended session's `expires_at`
+    is when it ended (`SignInSession.end`), so one column holds the whole rule."""
+    cutoff = _before("RETENTION_SIGN_IN_DAYS", now)
+    statement = delete(SignInSession).where(SignInSession.expires_at < cutoff)
     return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
 
 
@@ -107,6 +125,8 @@ def run_retention(now: datetime | None = None) -> RetentionReport:
     report.unconfirmed_deleted, report.unconfirmed_kept = delete_unconfirmed_accounts(now)
     report.mails_deleted = delete_old_mails(now)
     report.comments_cleared = clear_deleted_comments()
+    report.sign_ins_deleted = delete_old_sign_ins(now)
+    report.log_texts_redacted = redact_moderation_texts(now)
     db.session.flush()
     current_app.logger.info("Aufbewahrung: %s", report)
     return report

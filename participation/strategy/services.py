@@ -6,12 +6,15 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import FieldOfAction, GoverningBody, Municipality, Page, ProcessStep, Value
+from .texts import START_TITLE, ship_text
 
 
 @dataclass
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    # Edited in the administration and different from the data file: left as they are.
+    kept: dict[str, int] = field(default_factory=dict)
 
     def count(self, bucket: dict, name: str) -> None:
         bucket[name] = bucket.get(name, 0) + 1
@@ -82,7 +85,14 @@ def seed_district(data: dict) -> SeedReport:
         ProcessStep, "title", _pick(data, "process_steps", "title", "period", "description"), report
     )
     _upsert(GoverningBody, "name", _pick(data, "bodies", "name", "description"), report)
-    pages = [
+    _seed_pages(_page_rows(data), report)
+    db.session.flush()
+    return report
+
+
+def _page_rows(data: dict) -> list[dict]:
+    """The text pages, and the home page's introduction (`site.intro`) as page "start"."""
+    rows = [
         {
             "slug": p["slug"],
             "title": p["title"],
@@ -91,9 +101,31 @@ def seed_district(data: dict) -> SeedReport:
         }
         for p in data.get("pages", [])
     ]
-    _upsert(Page, "slug", pages, report)
-    db.session.flush()
-    return report
+    intro = data.get("site", {}).get("intro", "")
+    if intro.strip() and "start" not in {row["slug"] for row in rows}:
+        rows.insert(0, {"slug": "start", "title": START_TITLE, "body": intro})
+    return rows
+
+
+def _seed_pages(rows: list[dict], report: SeedReport) -> None:
+    """New pages and pages nobody edited follow the data file, each change as a version
+    of the page; a page the administration edited is theirs, whatever the file says."""
+    existing = {page.slug: page for page in db.session.scalars(select(Page))}
+    for row in rows:
+        page = existing.get(row["slug"])
+        shipped = (row["title"], row["body"], row.get("is_placeholder", False))
+        if page is None:
+            page = Page(slug=row["slug"], title=row["title"], body="")
+            db.session.add(page)
+            report.count(report.created, Page.__tablename__)
+        elif (page.title, page.body, page.is_placeholder) == shipped:
+            continue
+        elif page.edited_at is not None:
+            report.count(report.kept, Page.__tablename__)
+            continue
+        else:
+            report.count(report.updated, Page.__tablename__)
+        ship_text(page, *shipped)
 
 
 def _pick(data: dict, section: str, *keys: str) -> list[dict]:

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..ratelimits import write_limit
-from . import feedback, services
+from . import feedback, services, texts
 from .forms import BarrierReportForm
 
 bp = Blueprint("strategy", __name__)
@@ -48,7 +48,8 @@ def municipalities():
 @bp.get("/barrierefreiheit", defaults={"slug": "barrierefreiheit"}, endpoint="barrierefreiheit")
 @bp.get("/leichte-sprache", defaults={"slug": "leichte-sprache"}, endpoint="leichte_sprache")
 def text_page(slug: str):
-    return render_template("strategy/page.html", page=_page_or_404(slug))
+    page = _page_or_404(slug)
+    return render_template("strategy/page.html", page=page, facts=texts.facts_for(page))
 
 
 @bp.route("/barrierefreiheit/melden", methods=["GET", "POST"])

@@ -86,9 +86,9 @@ def test_a_blocked_account_keeps_its_password_and_can_sign_out(blocked_author):
     changed = browser.submit(
         "/account/password",
         {
-            "current_password": "ein sicheres Passwort",
-            "password": "ein neues sicheres Passwort",
-            "password_confirm": "ein neues sicheres Passwort",
+            "password": "ein sicheres Passwort",
+            "new_password": "ein neues sicheres Passwort",
+            "new_password_confirm": "ein neues sicheres Passwort",
         },
     )
     assert changed.status_code == 302

@@ -87,20 +87,21 @@ def test_change_password_needs_the_current_one(browser, new_browser):
     response = browser.submit(
         "/account/password",
         {
-            "current_password": "nicht das Passwort",
-            "password": NEW_PASSWORD,
-            "password_confirm": NEW_PASSWORD,
+            "password": "nicht das Passwort",
+            "new_password": NEW_PASSWORD,
+            "new_password_confirm": NEW_PASSWORD,
         },
     )
-    assert field_error(html_of(response), "current_password") == (
-        "Das aktuelle Passwort ist nicht richtig."
+    assert field_error(html_of(response), "password") == (
+        "Das aktuelle Passwort ist nicht richtig. Ihr Passwort bleibt unverändert."
     )
+    assert 'value="nicht das Passwort"' not in html_of(response)  # passwords are not echoed
     assert find_user("anna@example.org").password_hash == old_hash
     assert logged_in(other_device)
 
     response = browser.submit(
         "/account/password",
-        {"current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+        {"password": PASSWORD, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD},
         follow_redirects=True,
     )
     assert "Ihr Passwort ist geändert. Andere Geräte wurden abgemeldet." in html_of(response)

@@ -43,7 +43,7 @@ def admin_urls(person, assignment) -> list[tuple[str, str]]:
 def send(browser, method, url, data=None):
     if method == "GET":
         return browser.get(url)
-    return browser.submit(url, {"password": PASSWORD, **(data or {})}, form_page="/account")
+    return browser.submit(url, {**browser.identity(), **(data or {})}, form_page="/account")
 
 
 def roles_of(user) -> set[tuple[str, str | None]]:
@@ -53,7 +53,7 @@ def roles_of(user) -> set[tuple[str, str | None]]:
 
 
 def grant(browser, person, role, towns=(), password=PASSWORD):
-    data = {"role": role, "password": password}
+    data = {"role": role, **browser.identity(password)}
     if towns:
         data["municipality_ids"] = [str(get_municipality(slug).id) for slug in towns]
     return browser.submit(f"/admin/accounts/{person.id}", data)
@@ -61,7 +61,7 @@ def grant(browser, person, role, towns=(), password=PASSWORD):
 
 def revoke(browser, assignment, password=PASSWORD):
     url = f"/admin/accounts/{assignment.user_id}/roles/{assignment.id}/revoke"
-    return browser.submit(url, {"password": password})
+    return browser.submit(url, browser.identity(password))
 
 
 def assignment_of(user, role) -> RoleAssignment:
@@ -161,7 +161,10 @@ def test_granting_moderation_for_two_towns_makes_two_assignments(as_user, person
     assert all(e.municipality_id is None for e in entries)  # district staff read them
     page = main_of(browser.get(response.headers["Location"]))
     assert "Moderation – Rheine" in page and "Moderation – Greven" in page
-    assert as_user(person).get("/moderation").status_code == 200
+    # The new moderator's first stop is the second factor the role requires.
+    moderation = as_user(person).get("/moderation")
+    assert moderation.status_code == 302
+    assert moderation.headers["Location"].startswith("/account/zwei-faktor?next=/moderation")
 
 
 def test_granting_again_changes_nothing(as_user, person):
@@ -278,5 +281,5 @@ def test_unknown_or_foreign_ids_are_not_found(as_user, person):
     ):
         assert browser.get(url).status_code == 404, url
     url = f"/admin/accounts/{person.id}/roles/{assignment.id}/revoke"
-    assert browser.submit(url, {"password": PASSWORD}, form_page="/account").status_code == 404
+    assert browser.submit(url, browser.identity(), form_page="/account").status_code == 404
     assert roles_of(team) == {("team", None)} and count_rows(RoleAssignment) == 2

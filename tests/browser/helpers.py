@@ -2,16 +2,26 @@
 
 import re
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, fresh_code
 
 
 def log_in(page, email: str, password: str = PASSWORD) -> None:
-    """Log in through the real form, as a person would."""
+    """Log in through the real form, as a person would; with a second factor, the code
+    from the app (computed here) goes into the second step."""
     page.goto("/login")
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort", exact=True).fill(password)
     page.locator("main").get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(re.compile(r"/(account|login/code)$"))
+    if page.url.endswith("/login/code"):
+        enter_code(page, fresh_code(email))
     page.wait_for_url("**/account")
+
+
+def enter_code(page, code: str) -> None:
+    """The second step of signing in: the code into its field, then "Anmelden"."""
+    page.get_by_label("Code aus der Authenticator-App").fill(code)
+    page.locator("main").get_by_role("button", name="Anmelden").click()
 
 
 def focused(page) -> dict:

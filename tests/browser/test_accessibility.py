@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from participation.accounts.sessions import record_sign_in
+from participation.accounts.tokens import EMAIL_CHANGE, make_token
 from participation.extensions import db
 from participation.ideas.services import add_comment
 from participation.moderation import decisions
@@ -40,7 +42,14 @@ PUBLIC_PAGES = [
     "/password/forgot",
     "/gibt-es-nicht",
 ]
-ACCOUNT_PAGES = ["/account", "/account/profile", "/account/password"]
+ACCOUNT_PAGES = [
+    "/account",
+    "/account/profile",
+    "/account/password",
+    "/account/email",
+    "/account/sessions",
+    "/account/delete",
+]
 # Pages that redirect a logged-in person elsewhere; axe then checks where they land.
 REDIRECTS_WHEN_LOGGED_IN = {"/login": "/account", "/register": "/account"}
 
@@ -311,20 +320,6 @@ def _stats(page, app):
     page.get_by_text("Tabelle: Entscheidungen pro Tag").click()
 
 
-def _reason_templates(page, app):
-    seed_reason_templates()
-    _moderator(page, roles=("admin",))
-    page.goto("/moderation/reasons")
-
-
-def _reason_template_edit(page, app):
-    seed_reason_templates()
-    _moderator(page, roles=("admin",))
-    page.goto("/moderation/reasons")
-    page.get_by_role("link", name="Kein Bezug zum Kreis").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Vorlage bearbeiten")
-
-
 MODERATION_PAGES = {
     "warteschlange-leer": _queue_empty,
     "warteschlange-voll": _queue_full,
@@ -335,8 +330,6 @@ MODERATION_PAGES = {
     "sperren": _block_form,
     "protokoll": _log,
     "statistik": _stats,
-    "begruendungen": _reason_templates,
-    "begruendung-bearbeiten": _reason_template_edit,
 }
 
 
@@ -379,8 +372,16 @@ def _password_with_errors(page):
     log_in(page, create_user().email)
     page.goto("/account/password")
     page.get_by_label("Aktuelles Passwort").fill("falsch")
-    page.get_by_label("Passwort", exact=True).fill("kurz")
+    page.get_by_label("Neues Passwort", exact=True).fill("kurz")
     page.get_by_role("button", name="Passwort speichern").click()
+
+
+def _email_with_errors(page):
+    log_in(page, create_user().email)
+    page.goto("/account/email")
+    page.get_by_label("Neue E-Mail-Adresse").fill("keine-adresse")
+    page.get_by_label("Ihr Passwort").fill("falsch")
+    page.get_by_role("button", name="Link an die neue Adresse senden").click()
 
 
 def _idea_with_errors(page):
@@ -417,6 +418,7 @@ FORMS_WITH_ERRORS = {
     "password-forgot": _forgot_with_errors,
     "account-profile": _profile_with_errors,
     "account-password": _password_with_errors,
+    "account-email": _email_with_errors,
     "idee-einreichen": _idea_with_errors,
     "melden": _report_with_errors,
     "barriere-melden": _barrier_report_with_errors,
@@ -429,6 +431,22 @@ def submit_with_errors(page, form: str) -> None:
     FORMS_WITH_ERRORS[form](page)
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator(".field-error").first).to_be_visible()
+
+
+def test_devices_and_a_new_address(phone):
+    """The list of devices with another one to sign out, and the page a new address's
+    link opens."""
+    person = create_user()
+    record_sign_in(person, "ein-anderes-geraet", True, "Mozilla/5.0 (iPhone) Safari/604.1")
+    db.session.commit()
+    log_in(phone, person.email)
+    open_page(phone, "/account/sessions")
+    expect(phone.get_by_role("button", name="Gerät abmelden: Safari auf iPhone")).to_be_visible()
+    assert_no_violations(phone)
+    token = make_token(EMAIL_CHANGE, person, e="neu@example.org")
+    open_page(phone, f"/account/email/confirm/{token}")
+    expect(phone.get_by_role("button", name="E-Mail-Adresse ändern")).to_be_visible()
+    assert_no_violations(phone)
 
 
 @pytest.mark.parametrize("form", FORMS_WITH_ERRORS)
@@ -597,9 +615,10 @@ def _admin_detail(page):
 
 def _admin_detail_with_errors(page):
     open_page(page, f"/admin/accounts/{_admin_world(page)}")
-    page.get_by_label("Rolle", exact=True).select_option("team")
-    page.get_by_label("Ihr Passwort").fill("falsch geraten")
-    page.get_by_role("button", name="Rolle vergeben").click()
+    grant = page.get_by_role("region", name="Rolle vergeben")  # beside "Zweiten Faktor …"
+    grant.get_by_label("Rolle", exact=True).select_option("team")
+    grant.get_by_label("Ihr Passwort").fill("falsch geraten")
+    grant.get_by_role("button", name="Rolle vergeben").click()
     expect(page.locator("#error-summary")).to_be_visible()
 
 
@@ -610,11 +629,103 @@ def _admin_revoke(page):
     expect(page.get_by_role("heading", name="Rolle entziehen")).to_be_visible()
 
 
+def _texts(page):
+    _admin_world(page)
+    open_page(page, "/admin/texts")
+
+
+def _text_edit_with_preview(page):
+    _admin_world(page)
+    open_page(page, "/admin/texts/datenschutz")
+    page.get_by_label("Text", exact=True).fill(
+        "## Verantwortlich\n\nKreis **Steinfurt**, [Kontakt](/impressum)\n\n- eins\n- zwei"
+    )
+    page.get_by_role("button", name="Vorschau").click()
+    expect(page.get_by_role("heading", name="Vorschau – noch nicht gespeichert")).to_be_visible()
+
+
+def _text_edit_with_errors(page):
+    _admin_world(page)
+    open_page(page, "/admin/texts/impressum")
+    page.get_by_label("Überschrift").fill("")
+    page.get_by_label("Text", exact=True).fill("")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _edited_impressum(page) -> None:
+    """The impressum as shipped, then changed twice in the browser."""
+    _admin_world(page)
+    for phone in ("[Telefonnummer]", "02551 69-0"):
+        open_page(page, "/admin/texts/impressum")
+        page.get_by_label("Text", exact=True).fill(
+            f"## Kontakt\n\nKreishaus Steinfurt\n\nTelefon der Zentrale: {phone}\n\nNeu"
+        )
+        page.get_by_role("button", name="Speichern").click()
+        expect(page.locator(".flash-success")).to_be_visible()
+
+
+def _text_history(page):
+    _edited_impressum(page)
+    open_page(page, "/admin/texts/impressum/versions")
+
+
+def _text_version(page):
+    _edited_impressum(page)
+    open_page(page, "/admin/texts/impressum/versions")
+    page.locator(".version-list a").nth(1).click()
+    page.get_by_text("Ganzen Text dieser Fassung anzeigen").click()
+    expect(page.get_by_role("button", name="Diese Fassung wiederherstellen")).to_be_visible()
+
+
+def _text_version_changed_line(page):
+    _edited_impressum(page)
+    open_page(page, "/admin/texts/impressum/versions")
+    page.locator(".version-list a").first.click()
+    expect(page.locator(".diff-changed del")).to_be_visible()
+
+
+def _public_page_for_the_administration(page):
+    _admin_world(page)
+    open_page(page, "/impressum")
+    expect(page.get_by_role("link", name="Text bearbeiten")).to_be_visible()
+
+
+def _admin_reasons(page):
+    seed_reason_templates()
+    _admin_world(page)
+    open_page(page, "/admin/reasons")
+
+
+def _admin_reasons_with_errors(page):
+    _admin_reasons(page)
+    page.get_by_label("Titel").fill("")
+    page.get_by_role("button", name="Vorlage speichern").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+
+
+def _admin_reason_edit(page):
+    _admin_reasons(page)
+    page.get_by_role("button", name="Deaktivieren (Doppelt)").click()
+    page.get_by_role("link", name="Doppelt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vorlage bearbeiten")
+
+
 ADMIN_PAGES = {
     "konten": _admin_list,
     "konto": _admin_detail,
     "konto-fehler": _admin_detail_with_errors,
     "rolle-entziehen": _admin_revoke,
+    "texte": _texts,
+    "impressum-fuer-die-verwaltung": _public_page_for_the_administration,
+    "text-vorschau": _text_edit_with_preview,
+    "text-fehler": _text_edit_with_errors,
+    "text-fassungen": _text_history,
+    "text-fassung": _text_version,
+    "text-fassung-geaenderte-zeile": _text_version_changed_line,
+    "begruendungen": _admin_reasons,
+    "begruendungen-fehler": _admin_reasons_with_errors,
+    "begruendung-bearbeiten": _admin_reason_edit,
 }
 
 

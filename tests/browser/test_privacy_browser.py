@@ -30,12 +30,12 @@ def test_download_my_data_at_phone_size(phone):
     expect(phone.get_by_role("heading", name="Meine Daten herunterladen", level=1)).to_be_visible()
     assert_no_violations(phone)
 
-    phone.get_by_label("Passwort", exact=True).fill("falsches Passwort")
+    phone.get_by_label("Ihr Passwort", exact=True).fill("falsches Passwort")
     phone.get_by_role("button", name="Daten herunterladen").click()
     expect(phone.locator("#password-error")).to_contain_text("nicht richtig")
     assert_no_violations(phone)
 
-    phone.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    phone.get_by_label("Ihr Passwort", exact=True).fill(PASSWORD)
     phone.get_by_label("Lesbare Übersicht (HTML)").check()
     phone.get_by_role("button", name="Daten herunterladen").click()
     expect(phone.get_by_role("heading", name="Ihre gespeicherten Daten")).to_be_visible()
@@ -45,7 +45,7 @@ def test_download_my_data_at_phone_size(phone):
     assert_no_violations(phone)
 
     phone.goto("/account/export")  # no-store: the browser keeps no copy to go back to
-    phone.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    phone.get_by_label("Ihr Passwort", exact=True).fill(PASSWORD)
     phone.get_by_label("JSON zum Herunterladen").check()
     with phone.expect_download() as download:
         phone.get_by_role("button", name="Daten herunterladen").click()

@@ -13,7 +13,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
-from participation.accounts.models import User
+from participation.accounts.models import SignInSession, User
 from participation.audit import AuditEntry
 from participation.extensions import db
 from participation.ideas.services import NotAllowed
@@ -23,6 +23,7 @@ from participation.moderation.models import ReasonTemplate, Report
 from participation.notifications.models import OutboxMessage
 from participation.timeutil import utcnow
 from tests.factories import create_comment, create_idea, create_user, get_municipality
+from tests.helpers import fresh
 from tests.moderation.helpers import comment_row, create_report, create_template, idea_row, post
 
 ROLES = {
@@ -196,21 +197,27 @@ ENDPOINTS = [
     ),
     Endpoint("GET", "/moderation/log", STAFF),
     Endpoint("GET", "/moderation/stats", STAFF),
-    Endpoint("GET", "/moderation/reasons", REASONS),
+    Endpoint("GET", "/admin/reasons", REASONS),
     Endpoint(
         "POST",
-        "/moderation/reasons",
+        "/admin/reasons",
         REASONS,
         data={"kind": "reject", "title": "Werbung", "text": "Der Beitrag wirbt für eine Firma."},
         effect=lambda w: _template_titles() == ["Beleidigung", "Werbung"],
     ),
-    Endpoint("GET", "/moderation/reasons/{template}", REASONS),
+    Endpoint("GET", "/admin/reasons/{template}", REASONS),
     Endpoint(
         "POST",
-        "/moderation/reasons/{template}",
+        "/admin/reasons/{template}",
         REASONS,
         data={"kind": "hide", "title": "Hetze", "text": "Der Beitrag hetzt gegen Menschen."},
         effect=lambda w: _template_titles() == ["Hetze"],
+    ),
+    Endpoint(
+        "POST",
+        "/admin/reasons/{template}/retire",
+        REASONS,
+        effect=lambda w: not fresh(w.template).is_active,
     ),
 ]
 
@@ -256,10 +263,17 @@ def snapshot(world: World) -> tuple:
         (idea.state, idea.title, idea.body, idea.state_reason, idea.comment_count),
         (comment.state, comment.body),
         db.session.scalar(select(func.count()).where(Report.resolved_at.is_(None))),
-        (author.blocked_at, author.session_token),
+        (author.blocked_at, count_sign_ins(author)),
         sorted(templates),
         count(AuditEntry),
         count(OutboxMessage),
+    )
+
+
+def count_sign_ins(user) -> int:
+    """Blocking ends (deletes) every session of the blocked person."""
+    return db.session.scalar(
+        select(func.count()).select_from(SignInSession).where(SignInSession.user_id == user.id)
     )
 
 

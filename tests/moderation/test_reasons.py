@@ -1,6 +1,7 @@
-"""Reason templates: admins add, edit and deactivate them; `flask seed` brings the defaults."""
+"""Reason templates in decisions, and the defaults `flask seed` brings.
 
-import json
+Adding, editing and deactivating them: tests/admin/test_reason_templates_admin.py."""
+
 import re
 
 import pytest
@@ -9,8 +10,8 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.moderation.models import ReasonTemplate
 from tests.factories import create_idea, create_user
-from tests.helpers import audit, field_error, html_of, main_of
-from tests.moderation.helpers import create_template, idea_row, post
+from tests.helpers import html_of, main_of
+from tests.moderation.helpers import create_template, post
 
 
 def templates() -> list[tuple[str, str, str, bool]]:
@@ -28,103 +29,6 @@ def offered(html: str) -> list[str]:
 @pytest.fixture
 def admin(moderator):
     return moderator("admin")
-
-
-def test_admin_adds_a_template(admin):
-    user, browser = admin
-
-    response = post(
-        browser,
-        "/moderation/reasons",
-        {
-            "kind": "reject",
-            "title": "Kein Bezug zum Kreis",
-            "text": "Das ist nicht Sache des Kreises.",
-        },
-        page="/moderation/reasons",
-    )
-
-    assert response.headers["Location"] == "/moderation/reasons"
-    page = main_of(browser.get("/moderation/reasons"))
-    assert "Die Vorlage ist gespeichert." in page
-    assert "Kein Bezug zum Kreis" in page and "Das ist nicht Sache des Kreises." in page
-    assert templates() == [
-        ("reject", "Kein Bezug zum Kreis", "Das ist nicht Sache des Kreises.", True)
-    ]
-    [entry] = audit("reason.create")
-    assert entry.actor_id == user.id
-
-
-def test_a_template_title_is_unique_per_kind(admin):
-    create_template("reject", "Doppelt", "Gibt es schon.")
-    _, browser = admin
-
-    response = post(
-        browser,
-        "/moderation/reasons",
-        {"kind": "reject", "title": "Doppelt", "text": "Ein zweiter Text mit demselben Titel."},
-        page="/moderation/reasons",
-    )
-
-    assert response.status_code == 200
-    assert field_error(html_of(response), "title") == (
-        "Eine Vorlage dieser Art mit diesem Titel gibt es schon."
-    )
-    assert "Ein zweiter Text mit demselben Titel." in html_of(response)
-    assert templates() == [("reject", "Doppelt", "Gibt es schon.", True)]
-    assert audit("reason.create") == []
-
-
-def test_admin_edits_and_deactivates_a_template(admin, moderator):
-    template = create_template("reject", "Unklar", "Bitte genauer beschreiben.")
-    create_template("reject", "Doppelt", "Gibt es schon.")
-    _user, browser = admin
-    url = f"/moderation/reasons/{template.id}"
-    assert 'value="Unklar"' in html_of(browser.get(url))
-
-    post(
-        browser,
-        url,
-        {
-            "kind": "reject",
-            "title": "Unklar formuliert",
-            "text": "Was soll sich ändern?",
-            "action": "save",
-        },
-        page=url,
-    )
-
-    assert templates()[0] == ("reject", "Unklar formuliert", "Was soll sich ändern?", True)
-    [entry] = audit("reason.update")
-    assert json.loads(entry.before)["text"] == "Bitte genauer beschreiben."
-    assert json.loads(entry.after)["text"] == "Was soll sich ändern?"
-    idea = create_idea(state="pending")
-    _, mod = moderator("moderator")
-    assert offered(html_of(mod.get(f"/moderation/ideas/{idea.id}/reject"))) == [
-        "Unklar formuliert",
-        "Doppelt",
-    ]
-
-    response = post(
-        browser,
-        url,
-        {
-            "kind": "reject",
-            "title": "Unklar formuliert",
-            "text": "Was soll sich ändern?",
-            "action": "deactivate",
-        },
-        page=url,
-    )
-
-    assert response.headers["Location"] == "/moderation/reasons"
-    assert templates()[0][3] is False
-    assert "inaktiv" in main_of(browser.get("/moderation/reasons"))
-    reject = f"/moderation/ideas/{idea.id}/reject"
-    assert offered(html_of(mod.get(reject))) == ["Doppelt"]
-    refused = post(mod, reject, {"template": str(template.id), "reason": ""}, page=reject)
-    assert field_error(html_of(refused), "template") == "Keine gültige Auswahl."
-    assert idea_row(idea.id).state == "pending"
 
 
 def test_each_form_offers_only_active_templates_of_its_kind(moderator):
@@ -158,7 +62,7 @@ def test_seed_creates_the_default_templates_once(runner, admin):
         ("Doppelt", "Doppelt", "Unser eigener Text."),
         ("Unklar formuliert", "Bitte genauer", "Was genau soll sich ändern?"),
     ):
-        url = f"/moderation/reasons/{by_title[title].id}"
+        url = f"/admin/reasons/{by_title[title].id}"
         post(browser, url, {"kind": "reject", "title": new_title, "text": text}, page=url)
 
     second = runner.invoke(args=["seed"])
@@ -170,5 +74,5 @@ def test_seed_creates_the_default_templates_once(runner, admin):
     assert titles["Doppelt"] == "Unser eigener Text."
     assert titles["Bitte genauer"] == "Was genau soll sich ändern?"
     assert "Unklar formuliert" not in titles
-    page = main_of(browser.get("/moderation/reasons"))
+    page = main_of(browser.get("/admin/reasons"))
     assert "Unser eigener Text." in page

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from participation.accounts.models import SignInSession
 from participation.audit import AuditEntry
 from participation.extensions import db
 from participation.ideas import services as ideas
@@ -31,6 +32,11 @@ from tests.factories import (
 from tests.helpers import field_error, html_of, main_of
 
 EXPORT = "/account/export"
+FIREFOX_ANDROID = "Mozilla/5.0 (Android 14; Mobile; rv:131.0) Gecko/131.0 Firefox/131.0"
+CHROME_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0.0.0 Safari/537.36"
+)
 # What belongs to other people: none of it may appear in the person's export.
 OTHERS = {
     "moderator_mail": "mona.moderatorin@kreis.example",
@@ -128,7 +134,7 @@ def world(app):
 
 
 def export(browser, fmt: str = "json", password: str = PASSWORD):
-    return browser.submit(EXPORT, {"password": password, "format": fmt})
+    return browser.submit(EXPORT, {**browser.identity(password), "format": fmt})
 
 
 def export_json(browser) -> dict:
@@ -148,6 +154,8 @@ def test_the_account_page_leads_to_a_form_that_asks_for_the_password(world, as_u
     assert "<legend>Format</legend>" in page
     assert "JSON zum Herunterladen" in page and "Lesbare Übersicht (HTML)" in page
     assert "Was der Export enthält" in page
+    assert "Ihre Anmeldungen: auf welchem Browser" in page
+    assert "Einzelne Anmeldungen speichern wir nicht" not in page
     assert 'name="csrf_token"' in page
 
 
@@ -214,8 +222,39 @@ def test_the_json_has_every_section_with_the_values_in_the_database(world, as_us
     }
     signed_in = db.session.get(type(anna), anna.id).last_login_at
     assert data["sign_ins"]["last_login_at"] == signed_in.replace(microsecond=0).isoformat() + "Z"
-    assert data["sign_ins"]["each_sign_in_recorded"] is False
+    assert [device["active"] for device in data["sign_ins"]["devices"]] == [True]
     assert data["roles"] == [] and data["assessments"] == []
+
+
+def test_each_sign_in_is_listed_with_browser_and_times_but_no_one_elses(world, new_browser):
+    anna, other = world["anna"], create_user("bernd@example.org")
+    devices = {}
+    for name, agent in (("phone", FIREFOX_ANDROID), ("laptop", CHROME_WINDOWS)):
+        devices[name] = new_browser()
+        devices[name].client.environ_base["HTTP_USER_AGENT"] = agent
+        devices[name].login(anna.email)
+    new_browser().login(other.email)
+    devices["phone"].logout()
+
+    data = export_json(devices["laptop"])
+    html = main_of(export(devices["laptop"], fmt="html"))
+
+    rows = db.session.scalars(
+        select(SignInSession).where(SignInSession.user_id == anna.id).order_by(SignInSession.id)
+    ).all()
+    listed = data["sign_ins"]["devices"]
+    assert [(d["browser"], d["active"]) for d in listed] == [
+        ("Firefox auf Android", False),
+        ("Chrome auf Windows", True),
+    ]
+    phone, laptop = listed
+    assert phone["signed_in_at"] == rows[0].created_at.replace(microsecond=0).isoformat() + "Z"
+    assert phone["ended_at"] == rows[0].ended_at.replace(microsecond=0).isoformat() + "Z"
+    assert laptop["last_seen_at"] is not None and laptop["ended_at"] is None
+    assert "Firefox auf Android: angemeldet am" in html and "beendet am" in html
+    assert "Chrome auf Windows: angemeldet am" in html and "noch angemeldet" in html
+    assert "Einzelne Anmeldungen" not in html
+    assert any("30 Tage nach ihrem Ende" in note for note in data["notes"])
 
 
 def test_ideas_come_in_every_state_with_their_history(world, as_user):
@@ -297,7 +336,6 @@ def test_the_readable_page_shows_the_same(world, as_user):
         "ANNA-MELDUNG sieht nach Werbung aus",
         "Mitfahrbänke im ganzen Kreis",
         "Neues Passwort festlegen",
-        "Einzelne Anmeldungen werden nicht gespeichert.",
     ):
         assert text in html, text
     assert f"Idee Nr. {world['draft'].id} (nicht öffentlich)" in html

@@ -1,0 +1,195 @@
+"""Deleting an account (DSGVO Art. 17): one service, callable without a request.
+
+The person's row stays, emptied, so that what they wrote keeps its author: it reads
+"Gelöschtes Konto" and holds an address no mail reaches, no password, no settings,
+roles, second factor or sessions. What points at the person goes (follows, mails to
+them) or forgets them (supports keep counting, reports stay for the moderation); their
+address and names are replaced in mails to others and in the moderation log. Their
+public ideas and comments stay under "Gelöschtes Konto" unless they take them along;
+what the public cannot read (waiting, rejected, hidden, withdrawn) goes in any case, for
+nobody is left to revise or answer it. Staff ratings and notes stay: they are the
+district's records.
+
+Everything happens in the caller's transaction; nothing here commits.
+"""
+
+import re
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+
+from .. import audit
+from ..accounts.models import User, UserKind
+from ..accounts.second_factor.services import remove_second_factor
+from ..accounts.services import end_all_sessions
+from ..audit import redaction
+from ..extensions import db
+from ..ideas.erasure import erase_contributions
+from ..ideas.models import PUBLIC_STATES, Comment, CommentState, Follow, Idea, Support
+from ..links import external_url
+from ..moderation.models import Report
+from ..moderation.services import close_reports_about
+from ..notifications.models import OutboxMessage
+from ..notifications.services import queue_mail
+from ..projects.models import ProjectFollow
+from ..rating.models import Assessment
+from ..roles import is_last_admin, lock_admins
+from ..rules import RuleError
+from ..timeutil import utcnow
+
+DELETED_NAME = "Gelöschtes Konto"
+EMAIL_REMOVED = "[E-Mail-Adresse entfernt]"
+ORGANISATION_REMOVED = "[Organisation entfernt]"
+# The .invalid domain is reserved (RFC 2606): no mail can ever go there.
+PLACEHOLDER_EMAIL = "geloescht-{id}@konto.invalid"
+FINAL_MAIL_SUBJECT = "Ihr Konto ist gelöscht"
+COMMENT_ANCHOR = "kommentar-"  # a comment's place on its idea's page, as mails link it
+LAST_ADMIN = (
+    "Sie sind die letzte Person, die die Plattform verwalten kann. Bitte geben Sie die "
+    "Rolle „Administration“ zuerst einer anderen Person; danach können Sie Ihr Konto löschen."
+)
+# The texts a person wrote themselves, or that others wrote about their own contributions:
+# their address and names are replaced there, also in what stays public.
+OWN_TEXTS = (
+    (Idea.author_id, (Idea.title, Idea.body, Idea.state_reason, Idea.team_answer)),
+    (Comment.author_id, (Comment.body, Comment.state_reason)),
+    (Report.reporter_id, (Report.note,)),
+    (Assessment.rater_id, (Assessment.note,)),
+)
+
+
+class DeletionRefused(RuleError):
+    """This account cannot be deleted now."""
+
+
+def deletion_refusal(user: User) -> str | None:
+    """Why `user` cannot delete their account; None when they can."""
+    return LAST_ADMIN if is_last_admin(user) else None
+
+
+def delete_account(user: User, remove_contributions: bool) -> None:
+    """Delete `user`'s account; with `remove_contributions` their public ideas and
+    comments leave the site too. Refuses (DeletionRefused) the last admin who can act."""
+    lock_admins()  # two admins deleting themselves at once: the second sees the first
+    refusal = deletion_refusal(user)
+    if refusal:
+        raise DeletionRefused(refusal)
+    email, replacements = user.email, mentions_of(user)
+    erased_ideas, erased_comments = _take_contributions(user, remove_contributions)
+    _forget_mails_about(erased_ideas, erased_comments)
+    _scrub_own_texts(user, replacements)
+    _unlink(user)
+    _forget_mails(user, replacements)
+    redaction.replace_mentions(replacements)
+    _empty_account(user)
+    remove_second_factor(user)  # the app's secret and the recovery codes
+    end_all_sessions(user)
+    audit.record(user, "user.delete", user, after={"contributions_removed": remove_contributions})
+    _confirm_by_mail(email, remove_contributions)
+    db.session.flush()
+    current_app.logger.info("Konto %s gelöscht", user.id)
+
+
+def mentions_of(user: User) -> dict[str, str]:
+    """The person's address and names, each with what replaces it in other texts."""
+    mentions = {user.email: EMAIL_REMOVED, user.display_name: DELETED_NAME}
+    if user.organisation_name:
+        mentions.setdefault(user.organisation_name, ORGANISATION_REMOVED)
+    return {text: new for text, new in mentions.items() if len(text.strip()) >= 2}
+
+
+def _take_contributions(user: User, everything: bool) -> tuple[list[int], list[int]]:
+    """Erase what goes; the log's copies of those words go now, not after the period.
+    The ids of the ideas and comments erased come back."""
+    erased_ideas, erased_comments = erase_contributions(user, everything)
+    close_reports_about(erased_ideas, erased_comments)
+    hidden_ideas = select(Idea.id).where(
+        Idea.author_id == user.id, Idea.state.not_in(PUBLIC_STATES)
+    )
+    hidden_comments = select(Comment.id).where(
+        Comment.author_id == user.id, Comment.state != CommentState.PUBLISHED
+    )
+    redaction.redact_former_texts_of("ideas", db.session.scalars(hidden_ideas))
+    redaction.redact_former_texts_of("comments", db.session.scalars(hidden_comments))
+    return erased_ideas, erased_comments
+
+
+def _scrub_own_texts(user: User, replacements: dict[str, str]) -> None:
+    for owner, columns in OWN_TEXTS:
+        model = owner.class_
+        rows = db.session.scalars(
+            select(model).where(owner == user.id, redaction.mentioning(columns, replacements))
+        )
+        for row in rows:
+            _scrub_row(row, columns, replacements)
+
+
+def _scrub_row(row, columns, replacements: dict[str, str]) -> None:
+    for column in columns:
+        text = redaction.scrub(getattr(row, column.key), replacements)
+        limit = getattr(column.type, "length", None)
+        setattr(row, column.key, text[:limit] if text and limit else text)
+
+
+def _unlink(user: User) -> None:
+    """Follows go; supports and reports stay without the person."""
+    for statement in (
+        delete(Follow).where(Follow.user_id == user.id),
+        delete(ProjectFollow).where(ProjectFollow.user_id == user.id),
+        update(Support).where(Support.user_id == user.id).values(user_id=None),
+        update(Report).where(Report.reporter_id == user.id).values(reporter_id=None),
+    ):
+        db.session.execute(statement, execution_options={"synchronize_session": False})
+
+
+def _forget_mails(user: User, replacements: dict[str, str]) -> None:
+    """Mails to the person go (sent or waiting, to any address they had or asked for);
+    mails to others lose their name."""
+    to_them = or_(
+        OutboxMessage.user_id == user.id,
+        func.lower(OutboxMessage.recipient) == user.email.lower(),
+    )
+    db.session.execute(
+        delete(OutboxMessage).where(to_them), execution_options={"synchronize_session": False}
+    )
+    columns = (OutboxMessage.subject, OutboxMessage.body)
+    mentioning = select(OutboxMessage).where(redaction.mentioning(columns, replacements))
+    for message in db.session.scalars(mentioning):
+        _scrub_row(message, columns, replacements)
+
+
+def _forget_mails_about(idea_ids: list[int], comment_ids: list[int]) -> None:
+    """Mails to others about an erased idea or comment quote its words: they go, sent or
+    waiting (the thing they point to is gone too). They are known by their link."""
+    links = [external_url("ideas.detail", idea_id=idea_id) for idea_id in idea_ids]
+    links += [f"#{COMMENT_ANCHOR}{comment_id}" for comment_id in comment_ids]
+    if not links:
+        return
+    ends = re.compile("|".join(rf"{re.escape(link)}(?!\d)" for link in links))
+    candidates = select(OutboxMessage).where(redaction.mentioning([OutboxMessage.body], links))
+    for message in db.session.scalars(candidates):
+        if ends.search(message.body):
+            db.session.delete(message)
+
+
+def _empty_account(user: User) -> None:
+    user.email = PLACEHOLDER_EMAIL.format(id=user.id)
+    user.display_name = DELETED_NAME
+    user.password_hash = ""  # matches no password (passwords.verify_password)
+    user.kind, user.organisation_name, user.municipality = UserKind.RESIDENT, None, None
+    user.notify_comments = user.notify_state_changes = False
+    user.last_login_at = None
+    user.blocked_at = user.blocked_until = user.blocked_reason = None
+    user.roles.clear()
+    user.deleted_at = utcnow()
+
+
+def _confirm_by_mail(email: str, contributions_removed: bool) -> None:
+    """The last mail to the old address; its outbox row goes once it is delivered."""
+    queue_mail(
+        email,
+        FINAL_MAIL_SUBJECT,
+        "account_deleted",
+        forget_after_delivery=True,
+        contributions_removed=contributions_removed,
+    )
