@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, Optional, ValidationError
@@ -175,12 +176,15 @@ class LoginForm(FlaskForm):
     )
     remember = BooleanField(
         "Angemeldet bleiben",
-        description=(
-            "30 Tage lang auf diesem Gerät, auch nach dem Schließen des Browsers. Nicht an "
-            "Geräten, die andere mitbenutzen. Für Mitarbeitende gilt das aus "
-            "Sicherheitsgründen nicht."
-        ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.remember.description = (
+            f"{current_app.config['RESIDENT_REMEMBER_DAYS']} Tage lang auf diesem Gerät, auch "
+            "nach dem Schließen des Browsers. Nicht an Geräten, die andere mitbenutzen. Für "
+            "Mitarbeitende gilt das aus Sicherheitsgründen nicht."
+        )
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -196,7 +200,16 @@ class _NewPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(_NewPasswordForm):
+    """The mailed link proves the mailbox; a person with a second factor also gives a
+    code before the password changes, or the mailbox alone would take the account."""
+
     password, password_confirm = _new_password_fields()
+    code = IdentityCheckForm.code
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, owner=owner, **kwargs)
+        if not getattr(owner, "has_second_factor", False):
+            del self.code
 
 
 class ChangePasswordForm(IdentityCheckForm, _NewPasswordForm):

@@ -17,7 +17,8 @@ from .forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from .identity import confirm_identity
+from .identity import code_refusal, confirm_identity
+from .second_factor import services as second_factor
 from .second_factor import sign_in as pending_sign_in
 from .second_factor import views as second_factor_views
 
@@ -127,6 +128,7 @@ def logout():
         abort(400)
     if current_user.is_authenticated:
         sessions.end_current_session()
+    pending_sign_in.finish()  # a password given on this device waits for no code now
     flash("Sie sind abgemeldet.", "success")
     return redirect(url_for("pages.home"))
 
@@ -149,19 +151,22 @@ def reset_password(token: str):
     if user is None:
         return render_template("accounts/token_invalid.html", purpose="reset"), 400
     form = ResetPasswordForm(owner=user)
+    wait = None
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
-        throttle.forget_account(user.email)
-        if user.has_second_factor:  # the link proves the mailbox, not the second factor
-            pending_sign_in.begin(user, False, None)
-            flash("Ihr neues Passwort ist gespeichert. Bitte geben Sie noch den Code ein.", "info")
-            return redirect(url_for("second_factor.sign_in_code"))
-        # The link proved who this is: signing in here lets the owner through even
-        # when strangers have used up the sign-in allowance of their address.
-        sessions.start_session(user)
-        flash("Ihr neues Passwort ist gespeichert. Sie sind angemeldet.", "success")
-        return redirect(url_for("pages.account"))
-    return render_template("accounts/reset_password.html", form=form)
+        if user.has_second_factor:
+            wait = second_factor.check_code(user, form.code.data)
+            if wait is not None:
+                form.code.errors = [*form.code.errors, code_refusal(wait)]
+        if wait is None:
+            services.set_password(user, form.password.data)
+            throttle.forget_account(user.email)
+            # The link (and the code) proved who this is: signing in here lets the owner
+            # through even when strangers have used up the sign-in allowance of their address.
+            sessions.start_session(user)
+            flash("Ihr neues Passwort ist gespeichert. Sie sind angemeldet.", "success")
+            return redirect(url_for("pages.account"))
+    page = render_template("accounts/reset_password.html", form=form)
+    return throttle.answer_with_wait(page, wait)
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])

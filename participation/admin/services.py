@@ -157,6 +157,7 @@ def reset_second_factor(actor, user: User) -> None:
         raise AdminError("Diese Person hat keine Zwei-Faktor-Anmeldung eingerichtet.")
     before = {"second_factor_at": user.second_factor_at}
     remove_second_factor(user)
+    end_all_sessions(user)  # whoever holds them proved a factor that no longer counts
     audit.record(actor, "user.second_factor_reset", user, before=before)
     queue_mail(
         user.email,

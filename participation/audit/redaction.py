@@ -111,13 +111,14 @@ def scrub(text: str | None, replacements: dict[str, str]) -> str | None:
     return text
 
 
-def replace_mentions(replacements: dict[str, str]) -> int:
-    """Replace a person's e-mail address and names in every text of the log; returns
-    the number of entries changed."""
+def replace_mentions(replacements: dict[str, str], where: ColumnElement[bool] | None = None) -> int:
+    """Replace a person's e-mail address and names in the texts of the log (of the
+    entries `where` selects, or all); returns the number of entries changed."""
     replacements = {needle: new for needle, new in replacements.items() if needle}
-    rows = db.session.execute(
-        select(AuditEntry.id, *TEXT_COLUMNS).where(mentioning(TEXT_COLUMNS, replacements))
-    ).all()
+    query = select(AuditEntry.id, *TEXT_COLUMNS).where(mentioning(TEXT_COLUMNS, replacements))
+    if where is not None:
+        query = query.where(where)
+    rows = db.session.execute(query).all()
     changes = []
     for row in rows:
         texts = {key: scrub(getattr(row, key), replacements) for key in TEXT_KEYS}

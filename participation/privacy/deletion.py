@@ -14,15 +14,16 @@ Everything happens in the caller's transaction; nothing here commits.
 """
 
 import re
+from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from .. import audit
 from ..accounts.models import User, UserKind
 from ..accounts.second_factor.services import remove_second_factor
 from ..accounts.services import end_all_sessions
-from ..audit import redaction
+from ..audit import AuditEntry, redaction
 from ..extensions import db
 from ..ideas.erasure import erase_contributions
 from ..ideas.models import PUBLIC_STATES, Comment, CommentState, Follow, Idea, Support
@@ -75,12 +76,15 @@ def delete_account(user: User, remove_contributions: bool) -> None:
     if refusal:
         raise DeletionRefused(refusal)
     email, replacements = user.email, mentions_of(user)
+    address, names = _split_mentions(user, replacements)
+    own = _own_contributions(user)
     erased_ideas, erased_comments = _take_contributions(user, remove_contributions)
     _forget_mails_about(erased_ideas, erased_comments)
     _scrub_own_texts(user, replacements)
     _unlink(user)
-    _forget_mails(user, replacements)
-    redaction.replace_mentions(replacements)
+    _forget_mails(user, address, names, own)
+    redaction.replace_mentions(address)
+    redaction.replace_mentions(names, where=_log_entries_about(user, own))
     _empty_account(user)
     remove_second_factor(user)  # the app's secret and the recovery codes
     end_all_sessions(user)
@@ -142,9 +146,10 @@ def _unlink(user: User) -> None:
         db.session.execute(statement, execution_options={"synchronize_session": False})
 
 
-def _forget_mails(user: User, replacements: dict[str, str]) -> None:
-    """Mails to the person go (sent or waiting, to any address they had or asked for);
-    mails to others lose their name."""
+def _forget_mails(user: User, address: dict, names: dict, own: "OwnContributions") -> None:
+    """Mails to the person go (sent or waiting, to any address they had or asked for).
+    Mails to others lose the address wherever it stands, and the names where they tell
+    of the person's ideas and comments: names are not unique and may be common words."""
     to_them = or_(
         OutboxMessage.user_id == user.id,
         func.lower(OutboxMessage.recipient) == user.email.lower(),
@@ -153,23 +158,72 @@ def _forget_mails(user: User, replacements: dict[str, str]) -> None:
         delete(OutboxMessage).where(to_them), execution_options={"synchronize_session": False}
     )
     columns = (OutboxMessage.subject, OutboxMessage.body)
-    mentioning = select(OutboxMessage).where(redaction.mentioning(columns, replacements))
+    mentioning = select(OutboxMessage).where(redaction.mentioning(columns, address))
     for message in db.session.scalars(mentioning):
-        _scrub_row(message, columns, replacements)
+        _scrub_row(message, columns, address)
+    for message in _mails_linking_to(own.idea_ids, own.comment_ids):
+        _scrub_row(message, columns, names)
 
 
 def _forget_mails_about(idea_ids: list[int], comment_ids: list[int]) -> None:
     """Mails to others about an erased idea or comment quote its words: they go, sent or
-    waiting (the thing they point to is gone too). They are known by their link."""
+    waiting (the thing they point to is gone too)."""
+    for message in _mails_linking_to(idea_ids, comment_ids):
+        db.session.delete(message)
+
+
+def _mails_linking_to(idea_ids, comment_ids) -> list[OutboxMessage]:
+    """Mails about these ideas or comments, known by their link."""
     links = [external_url("ideas.detail", idea_id=idea_id) for idea_id in idea_ids]
     links += [f"#{COMMENT_ANCHOR}{comment_id}" for comment_id in comment_ids]
     if not links:
-        return
+        return []
     ends = re.compile("|".join(rf"{re.escape(link)}(?!\d)" for link in links))
     candidates = select(OutboxMessage).where(redaction.mentioning([OutboxMessage.body], links))
-    for message in db.session.scalars(candidates):
-        if ends.search(message.body):
-            db.session.delete(message)
+    return [message for message in db.session.scalars(candidates) if ends.search(message.body)]
+
+
+@dataclass(frozen=True)
+class OwnContributions:
+    idea_ids: list[int]
+    comment_ids: list[int]
+    report_ids: list[int]
+
+
+def _own_contributions(user: User) -> OwnContributions:
+    """What the person wrote or reported, noted before the links to them are cut."""
+    return OwnContributions(
+        idea_ids=list(db.session.scalars(select(Idea.id).where(Idea.author_id == user.id))),
+        comment_ids=list(
+            db.session.scalars(select(Comment.id).where(Comment.author_id == user.id))
+        ),
+        report_ids=list(db.session.scalars(select(Report.id).where(Report.reporter_id == user.id))),
+    )
+
+
+def _split_mentions(user: User, replacements: dict[str, str]) -> tuple[dict, dict]:
+    """(the address, the names): the address is unique and replaced wherever it stands."""
+    address = {user.email: replacements[user.email]}
+    names = {text: new for text, new in replacements.items() if text != user.email}
+    return address, names
+
+
+def _log_entries_about(user: User, own: OwnContributions):
+    """Log entries by the person or about them, their account or their contributions."""
+    objects = (
+        ("users", [user.id]),
+        ("ideas", own.idea_ids),
+        ("comments", own.comment_ids),
+        ("reports", own.report_ids),
+    )
+    return or_(
+        AuditEntry.actor_id == user.id,
+        *[
+            and_(AuditEntry.object_type == kind, AuditEntry.object_id.in_(ids))
+            for kind, ids in objects
+            if ids
+        ],
+    )
 
 
 def _empty_account(user: User) -> None:

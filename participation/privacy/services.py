@@ -371,10 +371,13 @@ def _report(user: User, report: Report, idea: Idea) -> dict:
 
 
 def _mails(user: User) -> list[dict]:
+    """Mails to the person's address, and those written for them to another one (a new
+    address being confirmed, an earlier one)."""
     addresses = {user.email, user.email.lower()}  # as queued; plain matches use the index
+    to_them = [OutboxMessage.recipient == address for address in addresses]
     rows = db.session.scalars(
         select(OutboxMessage)
-        .where(or_(*(OutboxMessage.recipient == address for address in addresses)))
+        .where(or_(*to_them, OutboxMessage.user_id == user.id))
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
     )
     return [

@@ -59,6 +59,7 @@ def test_the_new_address_applies_only_after_the_link_and_ends_the_other_sessions
 
     page = main_of(laptop.get(link))  # opening the link (as a mail scanner would) ...
     assert "Neue E-Mail-Adresse bestätigen" in page and "Anna.Neu@example.org" in page
+    assert "zum Konto „Anna M.“" in page  # whose account the address would join
     assert find_user("anna@example.org") is not None  # ... changes nothing
     done = press_the_button(laptop, link)
 

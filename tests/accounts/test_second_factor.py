@@ -40,10 +40,16 @@ def shown_secret(response) -> str:
     return match.group(1).replace(" ", "")
 
 
+def post_setup(browser, data: dict, url: str = SETUP):
+    """Send the setup form as a person does: the page they read is the one they send.
+    (Opening the page again, as `submit` would for its token, makes a new secret.)"""
+    return browser.submit(url, data, form_page="/account")
+
+
 def switch_on(browser) -> list[str]:
     """Set the second factor up as a person would; the recovery codes shown."""
     secret = shown_secret(browser.get(SETUP))
-    response = browser.submit(SETUP, {"app_code": code_for(secret), "password": PASSWORD})
+    response = post_setup(browser, {"app_code": code_for(secret), "password": PASSWORD})
     assert response.status_code == 200
     return SHOWN_CODE.findall(html_of(response))
 
@@ -91,9 +97,37 @@ def test_the_setup_page_explains_and_shows_the_secret_and_a_qr_code_made_by_the_
     assert "href" not in svg and "<script" not in svg
 
 
-def test_reloading_the_setup_page_keeps_the_secret(as_user):
-    browser = as_user(create_user())
-    assert shown_secret(browser.get(SETUP)) == shown_secret(browser.get(SETUP))
+def test_each_visit_of_the_setup_page_makes_a_new_secret(as_user):
+    """A secret copied from an unattended open session is worthless once the owner opens
+    the page; a wrong code keeps the one the person is scanning."""
+    person = create_user()
+    browser = as_user(person)
+    copied = shown_secret(browser.get(SETUP))
+    scanned = shown_secret(browser.get(SETUP))
+    assert copied != scanned and find_user(person.email).totp_secret == scanned
+    response = post_setup(browser, {"app_code": wrong_code(scanned), "password": PASSWORD})
+    assert shown_secret(response) == scanned
+
+    response = post_setup(browser, {"app_code": code_for(copied), "password": PASSWORD})
+    assert find_user(person.email).second_factor_at is None
+    post_setup(browser, {"app_code": code_for(scanned), "password": PASSWORD})
+    assert find_user(person.email).second_factor_at is not None
+
+
+def test_switching_it_on_signs_out_every_session_that_gave_only_the_password(new_browser):
+    """A phished password signed in before the owner set the factor up: the roles that
+    waited for it must not open to that session afterwards."""
+    moderator = create_user(roles=("moderator",), second_factor=False)
+    intruder = new_browser()
+    intruder.login(moderator.email)
+    assert intruder.get("/moderation").status_code == 302  # roles wait for the factor
+    owner = new_browser()
+    owner.login(moderator.email)
+    switch_on(owner)
+
+    assert owner.get("/moderation").status_code == 200
+    assert intruder.get("/moderation").headers["Location"].startswith("/login")
+    assert not logged_in(intruder)
 
 
 def test_a_wrong_code_or_password_switches_nothing_on_and_says_which(as_user):
@@ -101,15 +135,15 @@ def test_a_wrong_code_or_password_switches_nothing_on_and_says_which(as_user):
     browser = as_user(person)
     secret = shown_secret(browser.get(SETUP))
 
-    response = browser.submit(SETUP, {"app_code": wrong_code(secret), "password": PASSWORD})
+    response = post_setup(browser, {"app_code": wrong_code(secret), "password": PASSWORD})
     assert response.status_code == 200
     assert field_error(html_of(response), "app_code").startswith("Der Code passt nicht.")
     assert 'value="' + wrong_code(secret) + '"' in html_of(response)  # kept for correcting
 
-    response = browser.submit(SETUP, {"app_code": "12345", "password": PASSWORD})
+    response = post_setup(browser, {"app_code": "12345", "password": PASSWORD})
     assert field_error(html_of(response), "app_code") == "Der Code besteht aus sechs Ziffern."
 
-    response = browser.submit(SETUP, {"app_code": code_for(secret), "password": "falsch"})
+    response = post_setup(browser, {"app_code": code_for(secret), "password": "falsch"})
     assert field_error(html_of(response), "password").startswith("Das Passwort ist nicht richtig")
 
     user = find_user(person.email)
@@ -121,7 +155,7 @@ def test_the_right_code_switches_it_on_and_shows_ten_recovery_codes_once(as_user
     person = create_user()
     browser = as_user(person)
     secret = shown_secret(browser.get(SETUP))
-    response = browser.submit(SETUP, {"app_code": code_for(secret), "password": PASSWORD})
+    response = post_setup(browser, {"app_code": code_for(secret), "password": PASSWORD})
 
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert "Die Zwei-Faktor-Anmeldung ist eingeschaltet." in main_of(response)
@@ -271,14 +305,44 @@ def test_the_code_page_without_a_password_first_sends_to_login(browser):
 
 def test_a_reset_link_does_not_skip_the_second_factor(browser):
     person = create_user(second_factor=True)
+    before = find_user(person.email).password_hash
     browser.submit("/password/forgot", {"email": person.email})
     reset = link_from(outbox(person.email)[-1], "/password/reset/")
     new_password = "ein ganz neues Passwort"
-    response = browser.submit(reset, {"password": new_password, "password_confirm": new_password})
-    assert response.status_code == 302 and response.headers["Location"] == CODE_PAGE
-    assert not logged_in(browser)
-    assert send_code(browser, code_for(TOTP_SECRET)).status_code == 302
-    assert logged_in(browser)
+    chosen = {"password": new_password, "password_confirm": new_password}
+    assert 'id="code"' in html_of(browser.get(reset))
+
+    for code in ("", wrong_code(TOTP_SECRET)):
+        response = browser.submit(reset, {**chosen, "code": code})
+        assert response.status_code == 200 and field_error(html_of(response), "code")
+        # the mailbox alone changes nothing: the old password still holds
+        assert find_user(person.email).password_hash == before and not logged_in(browser)
+
+    response = browser.submit(reset, {**chosen, "code": code_for(TOTP_SECRET)})
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert logged_in(browser) and find_user(person.email).password_hash != before
+
+
+def test_a_new_password_cancels_a_code_step_waiting_on_the_old_one(new_browser):
+    person = create_user(second_factor=True)
+    stranger = new_browser()
+    start_login(stranger, person)  # knows the password, waits for a code
+    owner = new_browser()
+    owner.login(person.email)
+    new_password = "ein ganz neues Passwort"
+    owner.submit(
+        "/account/password",
+        {**owner.identity(), "new_password": new_password, "new_password_confirm": new_password},
+    )
+    assert stranger.get(CODE_PAGE).headers["Location"] == "/login"  # asks for the new one
+    assert not logged_in(stranger)
+
+
+def test_signing_out_drops_a_code_step_waiting_on_this_device(browser):
+    person = create_user(second_factor=True)
+    start_login(browser, person)
+    browser.submit("/logout", {}, form_page=CODE_PAGE)
+    assert browser.get(CODE_PAGE).headers["Location"] == "/login"
 
 
 # Switching off ----------------------------------------------------------------------------

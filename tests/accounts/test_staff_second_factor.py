@@ -15,6 +15,7 @@ from werkzeug.routing.converters import AnyConverter, NumberConverter
 
 from participation.accounts.second_factor import totp
 from participation.extensions import db
+from tests.accounts.test_second_factor import post_setup
 from tests.factories import PASSWORD, create_idea, create_user, find_user
 from tests.helpers import html_of
 
@@ -134,7 +135,7 @@ def test_setting_it_up_leads_back_to_the_page_the_person_wanted(as_user):
     assert NOTICE in page
     secret = re.search(r'<code id="secret">([^<]+)</code>', page).group(1).replace(" ", "")
     code = pyotp.TOTP(secret).at(totp.current_step() * totp.INTERVAL)
-    done = browser.submit(setup_url, {"app_code": code, "password": PASSWORD})
+    done = post_setup(browser, {"app_code": code, "password": PASSWORD}, setup_url)
     assert done.status_code == 200
     assert 'href="/moderation/log"' in html_of(done)  # "weiter" goes back there
     assert browser.get("/moderation/log").status_code == 200

@@ -279,6 +279,40 @@ def test_mails_to_others_keep_going_without_her_name(world, as_user):
     assert ZORA["name"] not in to_bernd.body
 
 
+def test_her_name_stays_where_the_text_is_not_about_her(world, as_user):
+    """Names are not unique and may be ordinary words: another person's record that
+    happens to use the same words keeps them; only the address goes everywhere."""
+    mona = find_user("mona@kreis.example")
+    other = create_idea(world["bernd"], title="Treffpunkt am Bahnhof", state="pending")
+    unrelated = f"Wie {ZORA['name']} schon schrieb, fehlt der Ort. Kontakt: {ZORA['email']}"
+    decisions.reject_idea(mona, other, unrelated)
+    db.session.add(OutboxMessage(recipient="dora@example.org", subject="Hallo", body=unrelated))
+    db.session.commit()
+
+    delete_account(as_user(world["zora"]))
+
+    expected = (
+        f"Wie {ZORA['name']} schon schrieb, fehlt der Ort. Kontakt: [E-Mail-Adresse entfernt]"
+    )
+    entry = db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "ideas",
+            AuditEntry.object_id == other.id,
+            AuditEntry.action == "idea.reject",
+        )
+    )
+    assert entry.reason == expected
+    assert outbox("dora@example.org")[0].body == expected
+    about_her = db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "ideas",
+            AuditEntry.object_id == world["rejected"].id,
+            AuditEntry.action == "idea.reject",
+        )
+    )
+    assert ZORA["name"].upper() not in about_her.reason and DELETED in about_her.reason
+
+
 def test_the_person_is_signed_out_and_the_old_address_opens_nothing(world, as_user, new_browser):
     browser = as_user(world["zora"])
     response = delete_account(browser)

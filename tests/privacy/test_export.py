@@ -317,6 +317,20 @@ def test_contributions_follows_reports_and_mails_are_all_there(world, as_user):
     assert RESET_TOKEN not in json.dumps(data)
 
 
+def test_mails_to_a_new_address_being_confirmed_are_there_without_their_link(world, as_user):
+    anna = world["anna"]
+    browser = as_user(anna)
+    browser.submit("/account/email", {**browser.identity(), "email": "anna.neu@example.org"})
+    [link_mail] = outbox("anna.neu@example.org")
+
+    data = export_json(browser)
+
+    exported = next(m for m in data["mails"] if m["subject"] == link_mail.subject)
+    assert "/confirm/[Link entfernt]" in exported["body"]
+    token = link_mail.body.split("/confirm/", 1)[1].split()[0]
+    assert token not in json.dumps(data)
+
+
 def test_the_readable_page_shows_the_same(world, as_user):
     response = export(as_user(world["anna"]), fmt="html")
     assert response.status_code == 200 and response.mimetype == "text/html"

@@ -14,7 +14,8 @@ from ...rules import RuleError
 from ...templating import site_identity
 from ...timeutil import utcnow
 from .. import throttle
-from ..models import User
+from ..models import SignInSession, User
+from ..sessions import end_other_sessions
 from . import recovery, totp
 
 
@@ -22,12 +23,13 @@ class SecondFactorError(RuleError):
     """A rule about the second factor was broken."""
 
 
-def setup_secret(user: User) -> str:
-    """The secret the setup page shows: made on the first visit and kept until a code
-    confirms it, so reloading the page shows the same QR code."""
+def setup_secret(user: User, fresh: bool = False) -> str:
+    """The secret the setup page shows and its QR code draws, kept until a code confirms
+    it. `fresh` (each time the page is opened anew) makes a new one: a secret somebody
+    copied from an unattended open session is worthless by the time the owner sets up."""
     if user.has_second_factor:
         raise SecondFactorError("Die Zwei-Faktor-Anmeldung ist schon eingeschaltet.")
-    if user.totp_secret is None:
+    if user.totp_secret is None or fresh:
         user.totp_secret = totp.new_secret()
         db.session.flush()
     return user.totp_secret
@@ -37,9 +39,12 @@ def setup_uri(user: User) -> str:
     return totp.setup_uri(setup_secret(user), user.email, site_identity()["name"])
 
 
-def switch_on(user: User, code: str) -> list[str]:
+def switch_on(user: User, code: str, keep: SignInSession | None) -> list[str]:
     """Confirm the pending secret with a first code from the app. The ten recovery codes
-    come back in clear, to be shown once."""
+    come back in clear, to be shown once.
+
+    Every session but `keep` (the one that gave the code) ends: a session that only gave
+    the password must not gain the roles that waited for the second factor."""
     secret = setup_secret(user)
     step = totp.matching_step(secret, code)
     if step is None:
@@ -50,6 +55,7 @@ def switch_on(user: User, code: str) -> list[str]:
         )
     user.second_factor_at = utcnow()
     user.totp_last_step = step
+    end_other_sessions(user, keep)
     codes = recovery.replace_codes(user)
     current_app.logger.info("Zwei-Faktor-Anmeldung für Konto %s eingeschaltet", user.id)
     return codes

@@ -21,7 +21,7 @@ from ...roles import holds_staff_role, is_blocked, needs_second_factor
 from ...safe_redirect import is_local_path, redirect_back
 from .. import blocked, throttle
 from ..identity import code_refusal, confirm_identity
-from ..sessions import start_session
+from ..sessions import current_sign_in, start_session
 from . import services, sign_in, totp
 from .forms import ConfirmStepForm, SetupForm, SignInCodeForm
 
@@ -68,12 +68,12 @@ def setup():
         wait = confirm_identity(current_user, form, REFUSED)
         if wait is None:
             try:
-                codes = services.switch_on(current_user, form.app_code.data)
+                codes = services.switch_on(current_user, form.app_code.data, keep=current_sign_in())
             except services.SecondFactorError as error:
                 attach_error(form, error)
             else:
                 return _recovery_codes_page(codes, first=True)
-    secret = services.setup_secret(current_user)
+    secret = services.setup_secret(current_user, fresh=request.method == "GET")
     return _answer(
         "accounts/second_factor/setup.html",
         wait,
