@@ -8,18 +8,13 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.roles import RoleAssignment
 from participation.timeutil import utcnow
+from tests.admin.helpers import NOT_ADMIN_ROLES
 from tests.factories import PASSWORD, count_rows, create_user, get_municipality, outbox
 from tests.helpers import audit, field_error, fresh, html_of, main_of
 
 WRONG = "Das Passwort ist nicht richtig. Es wurde nichts geändert."
 LAST_ADMIN = "Dies ist das letzte handlungsfähige Administrationskonto"
-ROLES = {
-    "resident": (),
-    "moderator": ("moderator",),
-    "town-moderator": ("moderator:rheine",),
-    "committee": ("committee",),
-    "team": ("team",),
-}
+ROLES = NOT_ADMIN_ROLES
 
 
 @pytest.fixture

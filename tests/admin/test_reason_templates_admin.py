@@ -9,17 +9,12 @@ from sqlalchemy import select
 
 from participation.extensions import db
 from participation.moderation.models import ReasonTemplate
+from tests.admin.helpers import NOT_ADMIN_ROLES
 from tests.factories import create_idea, create_user
 from tests.helpers import audit, field_error, html_of, main_of
 from tests.moderation.helpers import create_template, idea_row
 
-ROLES = {
-    "resident": (),
-    "moderator": ("moderator",),
-    "town-moderator": ("moderator:rheine",),
-    "committee": ("committee",),
-    "team": ("team",),
-}
+ROLES = NOT_ADMIN_ROLES
 
 
 @pytest.fixture

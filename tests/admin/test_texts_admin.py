@@ -14,6 +14,7 @@ from participation.extensions import db
 from participation.strategy.models import Page, PageVersion
 from participation.strategy.services import seed_district
 from participation.templating import load_district_data
+from tests.admin.helpers import NOT_ADMIN_ROLES
 from tests.factories import count_rows, create_user
 from tests.helpers import audit, e, field_error, html_of, main_of
 
@@ -24,12 +25,7 @@ IMPRESSUM = """## Anbieter
 Kreis Steinfurt, Tecklenburger Straße 10, 48565 Steinfurt
 
 Telefon der Kreisverwaltung: 02551 69-0"""
-ROLES = {
-    "resident": (),
-    "moderator": ("moderator",),
-    "committee": ("committee",),
-    "team": ("team",),
-}
+ROLES = NOT_ADMIN_ROLES
 
 
 @pytest.fixture

@@ -33,11 +33,10 @@ from tests.factories import (
     create_user,
     find_user,
     fresh_code,
-    get_field,
-    get_municipality,
     outbox,
 )
 from tests.helpers import field_error, fresh, html_of, idea_ids_in, main_of
+from tests.privacy.helpers import submit_idea_as
 
 DELETE = "/account/delete"
 ZORA = {
@@ -46,18 +45,6 @@ ZORA = {
     "organisation": "Zwiebelfreunde Emsaue",
 }
 DELETED = "Gelöschtes Konto"
-
-
-def _submit(author, title: str, body: str | None = None) -> Idea:
-    data = ideas.IdeaData(
-        title=title,
-        body=body or f"{title}: so soll es gehen, mit genug Text für das Formular.",
-        field_id=get_field("mobilitaet").id,
-        municipality_id=get_municipality("rheine").id,
-    )
-    idea = ideas.submit_idea(author, data)
-    db.session.commit()
-    return idea
 
 
 @pytest.fixture
@@ -75,9 +62,9 @@ def world(app):
     mona = create_user("mona@kreis.example", display_name="Mona Moderatorin", roles=("moderator",))
     bernd = create_user("bernd@example.org", display_name="Bernd Anders")
 
-    published = _submit(zora, "Mitfahrbank am Markt")
+    published = submit_idea_as(zora, "Mitfahrbank am Markt")
     decisions.approve_idea(mona, published)
-    pending = _submit(zora, "Bürgerbus am Sonntag")
+    pending = submit_idea_as(zora, "Bürgerbus am Sonntag")
     ideas.update_idea(
         zora,
         pending,
@@ -88,7 +75,7 @@ def world(app):
             municipality_id=pending.municipality_id,
         ),
     )
-    rejected = _submit(zora, "Parkhaus abreißen")
+    rejected = submit_idea_as(zora, "Parkhaus abreißen")
     reason = f"Liebe {ZORA['name'].upper()}, bitte nennen Sie den Ort genauer."
     decisions.reject_idea(mona, rejected, reason)
     db.session.commit()

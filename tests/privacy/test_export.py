@@ -25,11 +25,10 @@ from tests.factories import (
     create_comment,
     create_idea,
     create_user,
-    get_field,
-    get_municipality,
     outbox,
 )
 from tests.helpers import field_error, html_of, main_of
+from tests.privacy.helpers import submit_idea_as
 
 EXPORT = "/account/export"
 FIREFOX_ANDROID = "Mozilla/5.0 (Android 14; Mobile; rv:131.0) Gecko/131.0 Firefox/131.0"
@@ -52,18 +51,6 @@ OTHERS = {
 RESET_TOKEN = "SchluesselTokenXYZ.abc123"
 
 
-def _submit(author, title: str):
-    data = ideas.IdeaData(
-        title=title,
-        body=f"{title}: so soll es gehen, mit genug Text für das Formular.",
-        field_id=get_field("mobilitaet").id,
-        municipality_id=get_municipality("rheine").id,
-    )
-    idea = ideas.submit_idea(author, data)
-    db.session.commit()
-    return idea
-
-
 @pytest.fixture
 def world(app):
     """Anna (an association) with ideas in four states, comments, supports, follows,
@@ -81,12 +68,12 @@ def world(app):
     rita = create_user(OTHERS["reporter_mail"], display_name=OTHERS["reporter_name"])
     bernd = create_user(OTHERS["other_mail"], display_name="Bernd Anders")
 
-    pending = _submit(anna, "Bürgerbus am Sonntag")
-    published = _submit(anna, "Mitfahrbank am Markt")
+    pending = submit_idea_as(anna, "Bürgerbus am Sonntag")
+    published = submit_idea_as(anna, "Mitfahrbank am Markt")
     decisions.approve_idea(mona, published)
-    rejected = _submit(anna, "Parkhaus abreißen")
+    rejected = submit_idea_as(anna, "Parkhaus abreißen")
     decisions.reject_idea(mona, rejected, "ANNA-GRUND: Bitte nennen Sie den Ort genauer.")
-    hidden = _submit(anna, "Radweg mit Telefonnummer")
+    hidden = submit_idea_as(anna, "Radweg mit Telefonnummer")
     decisions.approve_idea(mona, hidden)
     decisions.hide_idea(mona, hidden, "ANNA-AUSBLENDEN: Telefonnummer entfernt bitte.")
     db.session.commit()
