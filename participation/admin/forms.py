@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf
 
 from ..accounts.identity import IdentityCheckForm
@@ -78,6 +78,8 @@ class PageForm(FlaskForm):
         description=MARKDOWN_HINT,
         render_kw={"rows": 18},
     )
+    # The version the text was opened at: a save over a newer one is refused.
+    base_version = HiddenField()
 
 
 class ReasonTemplateForm(FlaskForm):

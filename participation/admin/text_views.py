@@ -39,6 +39,9 @@ def index():
 def edit(slug: str):
     page = _page_or_404(slug)
     form = PageForm(obj=None if request.method == "POST" else page)
+    newest = texts.latest_versions([page]).get(page.id)
+    if request.method == "GET":
+        form.base_version.data = newest.id if newest else ""
     if not texts.has_own_title(page):
         del form.title
     if form.validate_on_submit():
@@ -46,15 +49,23 @@ def edit(slug: str):
             return _edit_page(page, form, preview=True)
         title = form.title.data if form.title else None
         try:
-            version = texts.save_page(current_user, page, form.body.data, title)
+            version = texts.save_page(
+                current_user, page, form.body.data, title, _version_id(form.base_version.data)
+            )
         except texts.TextError as error:
             attach_error(form, error, "body")
+            # Warned once: the next save, after comparing, goes over the newest version.
+            form.base_version.data = newest.id if newest else ""
         else:
             if version is None:
                 return _edit_page(page, form, unchanged=True)
             flash("Der Text ist gespeichert und auf der Website zu sehen.", "success")
             return redirect(url_for(".edit", slug=page.slug))
     return _edit_page(page, form)
+
+
+def _version_id(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
 
 
 def _edit_page(page, form: PageForm, preview: bool = False, unchanged: bool = False):

@@ -139,11 +139,16 @@ def _before(page: Page) -> dict:
     return {"title": page.title, "placeholder": page.is_placeholder}
 
 
-def save_page(actor, page: Page, body: str, title: str | None = None) -> PageVersion | None:
+def save_page(
+    actor, page: Page, body: str, title: str | None = None, base_version: int | None = None
+) -> PageVersion | None:
     """Save the text as a new version; None when it is what the page has already.
 
-    Without `title` (pages shown without a heading) the title stays."""
+    Without `title` (pages shown without a heading) the title stays. `base_version` is
+    the version the editor started from: when someone saved another meanwhile, nothing
+    is saved (two people editing at once would silently undo each other's work)."""
     _require_admin(actor)
+    _refuse_if_changed_since(page, base_version)
     title = page.title if title is None else title.strip()
     body = body.replace("\r\n", "\n").strip()
     if not title:
@@ -156,6 +161,19 @@ def save_page(actor, page: Page, body: str, title: str | None = None) -> PageVer
     version = _new_version(page, title, body, author=actor)
     _edited(actor, page, "page.edit", version, before)
     return version
+
+
+def _refuse_if_changed_since(page: Page, base_version: int | None) -> None:
+    newest = latest_versions([page]).get(page.id)
+    if base_version is None or newest is None or newest.id == base_version:
+        return
+    who = newest.author.display_name if newest.author else "die Auslieferung"
+    raise TextError(
+        f"Während Sie geschrieben haben, hat {who} den Text geändert. Ihr Text steht noch "
+        "im Feld; bitte vergleichen Sie ihn mit der aktuellen Fassung (unter „Frühere "
+        "Fassungen“) und speichern Sie dann erneut.",
+        "body",
+    )
 
 
 def restore_version(actor, version: PageVersion) -> PageVersion | None:

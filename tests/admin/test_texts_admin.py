@@ -178,6 +178,29 @@ def test_scripts_and_javascript_links_are_sanitised_in_the_preview_and_on_the_pa
     assert page_row("leichte-sprache").body == hostile  # stored as typed, escaped on output
 
 
+def test_two_admins_editing_at_once_do_not_silently_undo_each_other(shipped, admin, as_user):
+    _, anna = admin
+    bert = as_user(create_user(roles=("admin",), display_name="Bert Berater"))
+    bert_page = html_of(bert.get("/admin/texts/impressum"))
+    base = re.search(r'name="base_version"[^>]*value="(\d+)"', bert_page)[1]
+    save(anna, "impressum", "Annas Fassung.", title="Impressum")
+    versions = count_rows(PageVersion)
+
+    bert_text = {"title": "Impressum", "body": "Berts Fassung.", "action": "save"}
+    response = bert.submit("/admin/texts/impressum", {**bert_text, "base_version": base})
+
+    assert response.status_code == 200
+    error = field_error(html_of(response), "body")
+    assert error.startswith("Während Sie geschrieben haben, hat Anna Admin den Text geändert.")
+    assert "Berts Fassung." in html_of(response)  # nothing typed is lost
+    assert count_rows(PageVersion) == versions
+    assert "Annas Fassung." in main_of(anna.get("/impressum"))
+    newest = re.search(r'name="base_version"[^>]*value="(\d+)"', html_of(response))[1]
+    response = bert.submit("/admin/texts/impressum", {**bert_text, "base_version": newest})
+    assert response.status_code == 302  # warned once, then it is Bert's decision
+    assert "Berts Fassung." in main_of(anna.get("/impressum"))
+
+
 def test_a_save_without_changes_says_so_and_writes_nothing(admin):
     _, browser = admin
     form = html_of(browser.get("/admin/texts/impressum"))
