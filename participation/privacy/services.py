@@ -81,7 +81,11 @@ NOTES = [
     "Browser (etwa „Firefox auf Android“), den Beginn, die letzte Aktivität und das Ende der "
     "Anmeldung, bis {sign_in_days} Tage nach ihrem Ende. Internetadressen speichern wir nicht.",
     "Benachrichtigungen: Die Plattform hat keinen eigenen Posteingang. Benachrichtigungen "
-    "gehen per E-Mail; alle E-Mails an Ihre Adresse stehen im Abschnitt „E-Mails“.",
+    "gehen per E-Mail; alle E-Mails an Sie (auch an eine neue Adresse, die Sie noch "
+    "bestätigen) stehen im Abschnitt „E-Mails“.",
+    "Zwei-Faktor-Anmeldung: Der Export sagt, ob und seit wann sie eingeschaltet ist und wie "
+    "viele Wiederherstellungscodes unbenutzt sind. Den geheimen Schlüssel Ihrer App enthält "
+    "er nicht: Wer die Datei bekommt, könnte damit Codes erzeugen.",
     "Links zum Bestätigen der E-Mail-Adresse und zum Zurücksetzen des Passworts sind aus "
     "den E-Mails entfernt, weil sie wie ein Schlüssel zu Ihrem Konto wirken.",
     "Mitarbeitende, die über Ihre Beiträge entschieden haben, sind nur mit ihrer Rolle "
