@@ -145,6 +145,9 @@ class Config:
     SUPPORT_RATE_LIMIT_PER_ADDRESS = "300 per minute;6000 per day"
     REPORT_RATE_LIMIT = "10 per hour"
     REPORT_RATE_LIMIT_PER_ADDRESS = "100 per hour"
+    # Withdrawing one's own idea, deleting one's own comment: each works once per item.
+    REMOVAL_RATE_LIMIT = "30 per 10 minutes"
+    REMOVAL_RATE_LIMIT_PER_ADDRESS = "300 per 10 minutes"
     MODERATION_RATE_LIMIT = "120 per minute"
     MODERATION_RATE_LIMIT_PER_ADDRESS = "600 per minute"
     SIMILAR_RATE_LIMIT = "60 per minute"  # similar-idea hints while typing a title

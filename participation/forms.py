@@ -103,8 +103,8 @@ class HumanCheckForm(FlaskForm):
         if started is None or time.time() - started < minimum:
             field.data = _signer().dumps(time.time())
             raise ValidationError(
-                "Das ging sehr schnell. Bitte prüfen Sie Ihre Eingaben "
-                "und senden Sie das Formular noch einmal."
+                "Das ging sehr schnell. Ihre Eingaben sind noch da: "
+                "Bitte prüfen Sie sie kurz und senden Sie sie noch einmal ab."
             )
 
 

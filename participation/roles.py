@@ -107,6 +107,19 @@ def is_admin(user) -> bool:
     return has_any_role(user, {Role.ADMIN})
 
 
+def landing_endpoint(user) -> str:
+    """Where signing in leads when no page asked for it: staff to their daily work (admins,
+    who moderate district-wide, to the moderation queue, where people wait for answers),
+    everyone else to their account. Staff still without a second factor have no roles yet:
+    their account page shows how to set it up."""
+    names = role_names(user)
+    if names & MODERATING_ROLES:
+        return "moderation.queue"
+    if names & PIPELINE_ROLES:
+        return "rating.index"
+    return "pages.account"
+
+
 def holds_staff_role(user) -> bool:
     """Any role on paper, blocked or not: staff stay staff when someone else decides on them."""
     return bool(user.roles)

@@ -22,7 +22,8 @@ CONTACT = "barrierefreiheit@kreis-steinfurt.example"
 SENDER = "petra.pruefer@example.org"
 DESCRIPTION = "Der Knopf „Unterstützen“ wird vom Screenreader nur als „Button“ vorgelesen."
 TOO_FAST = (
-    "Das ging sehr schnell. Bitte prüfen Sie Ihre Eingaben und senden Sie das Formular noch einmal."
+    "Das ging sehr schnell. Ihre Eingaben sind noch da: "
+    "Bitte prüfen Sie sie kurz und senden Sie sie noch einmal ab."
 )
 HONEYPOT = "Ihre Eingabe konnte nicht gespeichert werden."
 STATEMENT_PARTS = (

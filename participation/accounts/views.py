@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from ..extensions import limiter
 from ..forms import attach_error
 from ..ratelimits import write_limit
+from ..roles import landing_endpoint
 from ..safe_redirect import is_local_path, redirect_back
 from ..strategy.services import home_municipality_choices
 from . import blocked, email_change, services, sessions, throttle
@@ -92,7 +93,7 @@ def resend_confirmation():
 def login():
     target = request.args.get("next")
     if current_user.is_authenticated:
-        return redirect_back(target, "pages.account")
+        return redirect_back(target, landing_endpoint(current_user))
     form = LoginForm()
     wait = 0
     if form.validate_on_submit():
@@ -104,7 +105,7 @@ def login():
                 return redirect(url_for("second_factor.sign_in_code"))
             sessions.start_session(user, remember=form.remember.data)
             flash(f"Willkommen, {user.display_name}! Sie sind angemeldet.", "success")
-            return redirect_back(target, "pages.account")
+            return redirect_back(target, landing_endpoint(user))
         wait = throttle.record_failure(form.email.data)
         form.password.errors = [*form.password.errors, _login_error(wait)]
     next_path = target if is_local_path(target) else None
@@ -164,7 +165,7 @@ def reset_password(token: str):
             # through even when strangers have used up the sign-in allowance of their address.
             sessions.start_session(user)
             flash("Ihr neues Passwort ist gespeichert. Sie sind angemeldet.", "success")
-            return redirect(url_for("pages.account"))
+            return redirect(url_for(landing_endpoint(user)))
     page = render_template("accounts/reset_password.html", form=form)
     return throttle.answer_with_wait(page, wait)
 

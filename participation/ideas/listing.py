@@ -12,7 +12,7 @@ from ..pagination import Page
 from ..query_filters import QueryFilter, choice, page, text
 from ..strategy.models import FieldOfAction, Municipality
 from . import search
-from .models import PUBLIC_STATE_LABELS, Idea
+from .models import PUBLIC_STATE_LABELS, Follow, Idea, Support
 
 SORTS = {
     "newest": "Neueste zuerst",
@@ -132,6 +132,33 @@ def ideas_by_author(user: User) -> list[Idea]:
         select(Idea).where(Idea.author_id == user.id).order_by(Idea.created_at.desc())
     )
     return list(db.session.scalars(query).unique())
+
+
+ACCOUNT_LIST_SIZE = 10
+
+
+def _others_public_ideas_linked(link, user: User, limit: int) -> IdeaPage:
+    """Public ideas of others that `user` supports or follows (`link`), newest link first.
+
+    Own ideas stay in "Meine Ideen": their authors follow them from the start.
+    """
+    base = (
+        select(Idea)
+        .join(link, link.idea_id == Idea.id)
+        .where(link.user_id == user.id, Idea.listed == true(), Idea.author_id != user.id)
+    )
+    total = db.session.scalar(base.with_only_columns(func.count()).order_by(None))
+    query = with_card_details(base.order_by(link.created_at.desc(), link.id.desc()).limit(limit))
+    ideas = list(db.session.scalars(query).unique())
+    return IdeaPage(items=ideas, total=total, page=1, per_page=limit)
+
+
+def ideas_supported_by(user: User, limit: int = ACCOUNT_LIST_SIZE) -> IdeaPage:
+    return _others_public_ideas_linked(Support, user, limit)
+
+
+def ideas_followed_by(user: User, limit: int = ACCOUNT_LIST_SIZE) -> IdeaPage:
+    return _others_public_ideas_linked(Follow, user, limit)
 
 
 def get_idea_with_details(idea_id: int) -> Idea | None:

@@ -8,6 +8,7 @@ from ..timeutil import utcnow
 from .models import Comment, CommentState, Idea, IdeaState
 
 __all__ = [
+    "OWN_REPORT_REFUSAL",
     "can_comment_idea",
     "can_delete_comment",
     "can_edit_comment",
@@ -22,6 +23,7 @@ __all__ = [
     "can_view_idea",
     "can_withdraw_idea",
     "is_author",
+    "support_refusal",
 ]
 
 
@@ -79,8 +81,20 @@ def can_revise_idea(user, idea: Idea) -> bool:
     return _is_acting_author(user, idea.author_id) and idea.state == IdeaState.REJECTED
 
 
+def support_refusal(user, idea: Idea) -> str | None:
+    """Why `user` may not support `idea`; None if they may. Nobody supports their own idea:
+    the count tells how many others want it."""
+    if not is_member(user):
+        return "Unterstützen können angemeldete Personen mit bestätigter E-Mail-Adresse."
+    if is_author(user, idea):
+        return "Ihre eigene Idee können Sie nicht unterstützen."
+    if not idea.is_open_for_support:
+        return "Diese Idee kann nicht unterstützt werden."
+    return None
+
+
 def can_support_idea(user, idea: Idea) -> bool:
-    return is_member(user) and idea.is_open_for_support
+    return support_refusal(user, idea) is None
 
 
 def can_comment_idea(user, idea: Idea) -> bool:
@@ -92,8 +106,12 @@ def can_follow_idea(user, idea: Idea) -> bool:
     return is_signed_in(user) and not user.is_blocked and can_view_idea(user, idea)
 
 
-def can_report(user) -> bool:
-    return is_signed_in(user) and not user.is_blocked
+OWN_REPORT_REFUSAL = "Ihre eigenen Beiträge können Sie nicht melden."
+
+
+def can_report(user, author_id: int | None = None) -> bool:
+    """Signed in and not blocked; with `author_id`, also not one's own contribution."""
+    return is_signed_in(user) and not user.is_blocked and author_id != user.id
 
 
 def can_edit_comment(user, comment: Comment, now: datetime | None = None) -> bool:

@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..errors import render_error
 from ..extensions import db
 from ..forms import attach_error
 from ..input_guard import record_id
@@ -12,10 +13,10 @@ from .loaders import visible_comment_or_404, visible_idea_or_404
 from .models import STATE_EXPLANATIONS, STATE_LABELS, Comment, Idea
 from .permissions import (
     can_comment_idea,
+    can_delete_comment,
     can_edit_comment,
     can_edit_idea,
     can_revise_idea,
-    can_support_idea,
     can_withdraw_idea,
 )
 from .revise import resubmit_idea
@@ -133,12 +134,23 @@ def edit(idea_id: int):
     )
 
 
-@bp.post("/ideas/<int:idea_id>/withdraw")
+def _confirmed() -> bool:
+    """Destructive steps ask first: only the confirmation page's form carries `confirm`,
+    so an accidental tap or an old form leads to the question instead of the change."""
+    return request.method == "POST" and request.form.get("confirm") == "1"
+
+
+@bp.route("/ideas/<int:idea_id>/withdraw", methods=["GET", "POST"])
 @login_required
+@write_limit("REMOVAL_RATE_LIMIT")
 def withdraw(idea_id: int):
     idea = visible_idea_or_404(idea_id)
     if not can_withdraw_idea(current_user, idea):
         abort(403)
+    if not _confirmed():
+        if request.method == "POST":
+            return redirect(url_for("ideas.withdraw", idea_id=idea.id), code=303)
+        return render_template("ideas/confirm_withdraw.html", idea=idea)
     services.withdraw_idea(current_user, idea)
     flash("Sie haben Ihre Idee zurückgezogen.", "success")
     return redirect(url_for("pages.account"))
@@ -151,8 +163,9 @@ def withdraw(idea_id: int):
 def change_support(idea_id: int, add: bool):
     """Two separate, idempotent actions, so a double tap never undoes a support."""
     idea = visible_idea_or_404(idea_id)
-    if not can_support_idea(current_user, idea):
-        abort(403)
+    refusal = permissions.support_refusal(current_user, idea)
+    if refusal:
+        return (jsonify(error=refusal), 403) if _wants_json() else render_error(403, refusal)
     if add:
         services.support_idea(current_user, idea)
     else:
@@ -248,10 +261,17 @@ def edit_comment(comment_id: int):
     return render_template("ideas/comment_edit.html", form=form, comment=comment_obj)
 
 
-@bp.post("/comments/<int:comment_id>/delete")
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
 @login_required
+@write_limit("REMOVAL_RATE_LIMIT")
 def delete_comment(comment_id: int):
     comment_obj = visible_comment_or_404(comment_id)
+    if not can_delete_comment(current_user, comment_obj):
+        abort(403)
+    if not _confirmed():
+        if request.method == "POST":
+            return redirect(url_for("ideas.delete_comment", comment_id=comment_obj.id), code=303)
+        return render_template("ideas/confirm_delete_comment.html", comment=comment_obj)
     try:
         services.delete_comment(current_user, comment_obj)
     except services.NotAllowed:

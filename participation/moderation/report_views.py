@@ -3,8 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..errors import render_error
 from ..ideas.loaders import visible_comment_or_404, visible_idea_or_404
-from ..ideas.permissions import can_report, can_see_idea_content
+from ..ideas.permissions import OWN_REPORT_REFUSAL, can_report, can_see_idea_content
 from ..ratelimits import write_limit
 from .forms import ReportForm
 from .services import file_report
@@ -23,6 +24,8 @@ def new(idea_id: int | None, comment_id: int | None):
         abort(404)  # the form quotes the title (and the comment): not for hidden ideas
     if not can_report(current_user):
         abort(403)
+    if not can_report(current_user, (comment or idea).author_id):
+        return render_error(403, OWN_REPORT_REFUSAL)
     form = ReportForm()
     if form.validate_on_submit():
         target = {"comment": comment} if comment else {"idea": idea}

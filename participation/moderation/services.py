@@ -5,6 +5,7 @@ from sqlalchemy import or_, select, update
 
 from .. import audit
 from ..extensions import db
+from ..ideas.permissions import OWN_REPORT_REFUSAL
 from ..rules import RuleError
 from ..timeutil import utcnow
 from .models import ReasonTemplate, Report, ReportReason
@@ -20,6 +21,8 @@ def file_report(reporter, *, reason: str, note: str = "", idea=None, comment=Non
     """Store a report once per person and item; a repeat changes nothing."""
     if reason not in ReportReason.__members__.values():
         raise ReportError("Bitte wählen Sie einen Grund.")
+    if (comment or idea).author_id == reporter.id:
+        raise ReportError(OWN_REPORT_REFUSAL)
     target = {"idea_id": idea.id if idea else None, "comment_id": comment.id if comment else None}
     existing = db.session.scalar(select(Report).filter_by(reporter_id=reporter.id, **target))
     if existing is not None:

@@ -2,7 +2,14 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from ..accounts.forms import EmptyForm
-from ..ideas.listing import IdeaFilter, IdeaPage, ideas_by_author, list_ideas
+from ..ideas.listing import (
+    IdeaFilter,
+    IdeaPage,
+    ideas_by_author,
+    ideas_followed_by,
+    ideas_supported_by,
+    list_ideas,
+)
 from ..strategy import services as strategy
 
 bp = Blueprint("pages", __name__)
@@ -45,5 +52,9 @@ def municipality(slug: str):
 @login_required
 def account():
     return render_template(
-        "pages/account.html", logout_form=EmptyForm(), own_ideas=ideas_by_author(current_user)
+        "pages/account.html",
+        logout_form=EmptyForm(),
+        own_ideas=ideas_by_author(current_user),
+        supported=ideas_supported_by(current_user),
+        followed=ideas_followed_by(current_user),
     )

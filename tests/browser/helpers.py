@@ -15,7 +15,8 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.wait_for_url(re.compile(r"/(account|login/code)$"))
     if page.url.endswith("/login/code"):
         enter_code(page, fresh_code(email))
-    page.wait_for_url("**/account")
+    # Without a target, staff land on their work (`roles.landing_endpoint`).
+    page.wait_for_url(re.compile(r"/(account|moderation|pipeline)$"))
 
 
 def enter_code(page, code: str) -> None:

@@ -200,6 +200,20 @@ def _comment_edit(page):
     page.goto(f"/comments/{comment.id}/edit")
 
 
+def _withdraw_question(page):
+    _own_idea(page, "pending")
+    page.locator(".author-actions").get_by_role("link", name="Zurückziehen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Idee zurückziehen?")
+
+
+def _comment_delete_question(page):
+    author = create_user()
+    comment = create_comment(create_idea(), author, body="Ein Gedanke, den ich zurücknehme.")
+    log_in(page, author.email)
+    page.goto(f"/comments/{comment.id}/delete")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kommentar löschen?")
+
+
 def _comment_report(page):
     comment = create_comment(create_idea(), body="Ein Kommentar, der gemeldet wird.")
     log_in(page, create_user().email)
@@ -224,7 +238,9 @@ IDEA_PAGES = {
     "idee-autor-wartend": lambda page: _own_idea(page, "pending"),
     "idee-autor-abgelehnt": lambda page: _own_idea(page, "rejected"),
     "idee-ausgeblendet": _idea_hidden,
+    "idee-zurueckziehen": _withdraw_question,
     "kommentar-bearbeiten": _comment_edit,
+    "kommentar-loeschen": _comment_delete_question,
     "kommentar-melden": _comment_report,
     "konto-mit-ideen": _account_with_ideas,
 }

@@ -95,7 +95,7 @@ def test_submit_idea_with_errors_preview_and_pending_page(phone):
     expect(state).to_contain_text("Stand: Wartet auf Prüfung.")
     expect(state).to_contain_text("Bis dahin sehen nur Sie sie")
     expect(page.get_by_role("link", name="Bearbeiten")).to_be_visible()
-    expect(page.get_by_role("button", name="Zurückziehen")).to_be_visible()
+    expect(page.get_by_role("link", name="Zurückziehen")).to_be_visible()
     # Nobody can support an idea that is not published yet.
     expect(page.get_by_role("button", name="Unterstützen")).to_have_count(0)
 

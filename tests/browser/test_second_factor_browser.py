@@ -82,8 +82,7 @@ def test_a_moderator_sets_up_the_second_factor_and_signs_in_with_it(new_phone):
     assert_no_violations(later)
     later.get_by_role("link", name="Doch den Code aus der App verwenden").click()
     enter_code(later, fresh_code(moderator.email))  # the app's next code, via pyotp
-    later.wait_for_url("**/account")
-    later.goto("/moderation")
+    later.wait_for_url("**/moderation")  # staff land at their work
     expect(later.get_by_role("heading", level=1)).to_contain_text("Moderation")
 
 

@@ -154,7 +154,7 @@ def test_author_deletes_and_a_placeholder_keeps_the_thread(as_user):
     reply = create_comment(idea, parent=comment, body="Antwort darauf")
     browser = as_user(author)
 
-    response = browser.submit(f"/comments/{comment.id}/delete", {}, form_page=f"/ideas/{idea.id}")
+    response = browser.submit(f"/comments/{comment.id}/delete", {"confirm": "1"})
 
     assert response.status_code == 302
     comment = fresh(comment)
@@ -166,7 +166,9 @@ def test_author_deletes_and_a_placeholder_keeps_the_thread(as_user):
     assert "Das nehme ich zurück" not in page
     assert "gelöscht" in comment_block(page, comment)
     assert "Antwort darauf" in comment_block(page, reply)
-    again = browser.submit(f"/comments/{comment.id}/delete", {}, form_page=f"/ideas/{idea.id}")
+    again = browser.submit(
+        f"/comments/{comment.id}/delete", {"confirm": "1"}, form_page=f"/ideas/{idea.id}"
+    )
     assert again.status_code == 403
     assert fresh(idea).comment_count == 1
 
@@ -186,8 +188,9 @@ def test_others_can_neither_edit_nor_delete(as_user):
             f"/comments/{comment.id}/edit", {"body": "Übernommen"}, form_page=f"/ideas/{idea.id}"
         )
         assert response.status_code == 403
+        assert browser.get(f"/comments/{comment.id}/delete").status_code == 403
         response = browser.submit(
-            f"/comments/{comment.id}/delete", {}, form_page=f"/ideas/{idea.id}"
+            f"/comments/{comment.id}/delete", {"confirm": "1"}, form_page=f"/ideas/{idea.id}"
         )
         assert response.status_code == 403
     comment = fresh(comment)

@@ -71,12 +71,12 @@ def test_only_the_author_edits_and_withdraws_and_only_while_pending(people, stat
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_confirmed_people_support_and_comment_published_ideas(people, state):
+def test_confirmed_people_support_others_and_comment_published_ideas(people, state):
     idea = idea_in(state, people)
     confirmed = {"author", "resident", "mod_rheine", "mod_greven", "mod_all"}
     for role in ROLES:
         expected = role in confirmed and state == "published"
-        assert p.can_support_idea(people[role], idea) is expected, role
+        assert p.can_support_idea(people[role], idea) is (expected and role != "author"), role
         assert p.can_comment_idea(people[role], idea) is expected, role
 
 
@@ -96,6 +96,8 @@ def test_submitting_needs_a_confirmed_account_and_reporting_a_login(people):
     assert {r for r in ROLES if p.can_report(people[r])} == set(ROLES) - {"anonymous"}
     assert p.can_submit_idea(None) is False
     assert p.can_report(None) is False
+    assert p.can_report(people["resident"], people["author"].id) is True
+    assert p.can_report(people["author"], people["author"].id) is False
 
 
 def test_comment_edit_and_delete_are_for_its_author(people):

@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from participation.accounts.models import User
 from participation.extensions import db
-from participation.ideas.models import Idea
+from participation.ideas.models import Follow, Idea, Support
 from tests.factories import create_comment, create_idea, create_user
 from tests.helpers import html_of, idea_ids_in
 
@@ -149,3 +149,23 @@ def test_account_and_field_pages_do_not_query_per_idea(as_user, client, count_qu
     for _ in range(10):
         create_idea(db.session.get(User, author_id))
     assert counts() == few
+
+
+def test_account_page_does_not_query_per_supported_or_followed_idea(as_user, count_queries):
+    person = create_user()
+    person_id = person.id
+    browser = as_user(person)
+
+    def support_and_follow(number: int) -> None:
+        for _ in range(number):
+            idea = create_idea(create_user(organisation_name="Verein"))
+            db.session.add(Support(idea_id=idea.id, user_id=person_id))
+            db.session.add(Follow(idea_id=idea.id, user_id=person_id))
+        db.session.commit()
+
+    support_and_follow(1)
+    one = queries_for(browser, count_queries, "/account")
+    support_and_follow(14)
+    page = html_of(browser.get("/account"))
+    assert page.count("und 5 weitere") == 2, "both lists full, capped at 10"
+    assert queries_for(browser, count_queries, "/account") == one

@@ -225,7 +225,7 @@ def test_author_withdraws_the_pending_idea(browser):
     submit_idea(browser)
     idea = the_idea()
 
-    response = browser.submit(f"/ideas/{idea.id}/withdraw", {}, form_page=f"/ideas/{idea.id}")
+    response = browser.submit(f"/ideas/{idea.id}/withdraw", {"confirm": "1"})
 
     assert response.status_code == 302
     assert fresh(idea).state == "withdrawn"
@@ -241,7 +241,7 @@ def test_others_cannot_edit_or_withdraw_a_pending_idea(browser, as_user):
     idea = the_idea()
     other = as_user(create_user())
     assert other.get(f"/ideas/{idea.id}/edit").status_code == 404
-    response = other.submit(f"/ideas/{idea.id}/withdraw", {}, form_page="/account")
+    response = other.submit(f"/ideas/{idea.id}/withdraw", {"confirm": "1"}, form_page="/account")
     assert response.status_code == 404
     assert fresh(idea).state == "pending"
 
@@ -257,7 +257,8 @@ def test_after_publication_the_author_can_neither_edit_nor_withdraw(as_user):
     assert browser.get(f"/ideas/{idea.id}/edit").status_code == 403
     response = browser.submit(f"/ideas/{idea.id}/edit", idea_form(), form_page="/account")
     assert response.status_code == 403
-    response = browser.submit(f"/ideas/{idea.id}/withdraw", {}, form_page="/account")
+    assert browser.get(f"/ideas/{idea.id}/withdraw").status_code == 403
+    response = browser.submit(f"/ideas/{idea.id}/withdraw", {"confirm": "1"}, form_page="/account")
     assert response.status_code == 403
     idea = fresh(idea)
     assert (idea.title, idea.state) == ("Eine Idee, die schon öffentlich ist", "published")

@@ -12,7 +12,8 @@ from tests.factories import count_rows, create_idea, create_user, get_field, get
 from tests.helpers import csrf_token_from, field_error, html_of
 
 TOO_FAST = (
-    "Das ging sehr schnell. Bitte prüfen Sie Ihre Eingaben und senden Sie das Formular noch einmal."
+    "Das ging sehr schnell. Ihre Eingaben sind noch da: "
+    "Bitte prüfen Sie sie kurz und senden Sie sie noch einmal ab."
 )
 HONEYPOT = "Ihre Eingabe konnte nicht gespeichert werden."
 TITLE = "Mehr Bänke an der Ems aufstellen"

@@ -32,7 +32,8 @@ def district_history(moderator, as_user):
     published = create_idea(municipality="greven")
     writer = create_user(display_name="Grevener Kommentator")
     comment = create_comment(published, writer, body=DELETED_COMMENT)
-    post(as_user(writer), f"/comments/{comment.id}/delete", page=f"/ideas/{published.id}")
+    url = f"/comments/{comment.id}/delete"
+    post(as_user(writer), url, {"confirm": "1"}, page=url)
     assert {e.action for e in audit()} >= {"idea.reject", "idea.correct", "comment.delete"}
     return district_browser, in_rheine, in_greven
 

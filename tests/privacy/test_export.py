@@ -87,7 +87,9 @@ def world(app):
     ideas.follow_idea(anna, berndes)
     db.session.add(Support(idea_id=berndes_draft.id, user_id=anna.id))  # made while public
     db.session.add(Follow(idea_id=berndes_draft.id, user_id=anna.id))
-    file_report(anna, reason="spam", note="ANNA-MELDUNG sieht nach Werbung aus", comment=reply)
+    file_report(
+        anna, reason="spam", note="ANNA-MELDUNG sieht nach Werbung aus", comment=bernd_comment
+    )
     file_report(anna, reason="off_topic", idea=berndes)
     project = Project(title="Mitfahrbänke im ganzen Kreis")
     db.session.add(project)
@@ -290,7 +292,7 @@ def test_contributions_follows_reports_and_mails_are_all_there(world, as_user):
     assert data["follows"]["projects"][0]["project_title"] == "Mitfahrbänke im ganzen Kreis"
 
     reports = {r["target"]: r for r in data["reports"]}
-    assert reports["comment"]["comment_id"] == reply.id
+    assert reports["comment"]["comment_id"] == reply.parent_id  # Bernd's comment
     assert reports["comment"]["note"] == "ANNA-MELDUNG sieht nach Werbung aus"
     assert reports["comment"]["reason_label"] == "Werbung oder Spam"
     assert reports["idea"]["idea_id"] == berndes.id

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from ...extensions import limiter
 from ...forms import attach_error
 from ...ratelimits import write_limit
-from ...roles import holds_staff_role, is_blocked, needs_second_factor
+from ...roles import holds_staff_role, is_blocked, landing_endpoint, needs_second_factor
 from ...safe_redirect import is_local_path, redirect_back
 from .. import blocked, throttle
 from ..identity import code_refusal, confirm_identity
@@ -187,7 +187,7 @@ def _finish_sign_in(pending: sign_in.PendingSignIn):
     sign_in.finish()
     start_session(pending.user, pending.remember)
     flash(f"Willkommen, {pending.user.display_name}! Sie sind angemeldet.", "success")
-    return redirect_back(pending.target, "pages.account")
+    return redirect_back(pending.target, landing_endpoint(pending.user))
 
 
 # --- Staff without a second factor ------------------------------------------------------
