@@ -136,7 +136,11 @@ class Config:
     SECOND_FACTOR_PENDING_SECONDS = 300
     REGISTER_RATE_LIMIT = "60 per 10 minutes;300 per day"  # per address
     ACCOUNT_RATE_LIMIT = "5 per minute;30 per hour"
-    ACCOUNT_RATE_LIMIT_PER_ADDRESS = "30 per 10 minutes;100 per hour"
+    # Sized for a room: 30 staff setting up their second factor in one training.
+    ACCOUNT_RATE_LIMIT_PER_ADDRESS = "300 per 10 minutes;1000 per hour"
+    # "Passwort vergessen" and the pages of mailed links, open without an account: the
+    # address limit is what holds back a flood of mails to strangers.
+    MAILED_LINK_RATE_LIMIT_PER_ADDRESS = "30 per 10 minutes;100 per hour"
     IDEA_RATE_LIMIT = "5 per 10 minutes;20 per day"
     IDEA_RATE_LIMIT_PER_ADDRESS = "100 per 10 minutes;500 per day"
     COMMENT_RATE_LIMIT = "10 per 5 minutes;100 per day"

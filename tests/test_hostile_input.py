@@ -36,7 +36,7 @@ HOSTILE_PATH_VALUES = (str(2**31), str(2**63), str(10**20), "-1", "0", "abc", *N
 QUERY_NAMES = (
     "page", "field", "municipality", "state", "sort", "q", "kind", "status", "action",
     "actor", "object_type", "object_id", "day", "unrated", "min_supports", "rated", "taken",
-    "measure", "title", "next", "idea",
+    "measure", "title", "next", "idea", "wiederherstellung", "seite",
 )  # fmt: skip
 HOSTILE_QUERY_VALUES = (
     "\x00", "a\x00b", str(10**20), str(2**63), "-1", "²", "2026-02-31", "0001-01-01",
@@ -51,7 +51,8 @@ FORM_NAMES = (
     "lead", "partners", "internal_notes", "status", "field_ids", "municipality_ids",
     "funding-programme", "funding-amount", "funding-status", "milestone-title",
     "milestone-due_on", "published_on", "idea", "project", "target", "back", "action", "text",
-    "role",
+    "role", "code", "app_code", "new_password", "new_password_confirm", "remember",
+    "remove_contributions", "base_version", "confirm",
 )  # fmt: skip
 HOSTILE_FORM_VALUES = (
     "a\x00b", str(10**20), str(2**63), "-1", "²", "31.02.2027", "2027-02-31", "99999-01-01",

@@ -346,7 +346,7 @@ def test_registration_is_rate_limited(browser):
 
 def test_password_reset_requests_from_one_address_are_rate_limited(browser):
     create_user("anna@example.org")
-    for number in range(first_window("ACCOUNT_RATE_LIMIT_PER_ADDRESS")):
+    for number in range(first_window("MAILED_LINK_RATE_LIMIT_PER_ADDRESS")):
         response = browser.submit("/password/forgot", {"email": f"p{number}@example.org"})
         assert response.status_code == 200
     assert_too_many_requests(browser.submit("/password/forgot", {"email": "anna@example.org"}))

@@ -9,6 +9,7 @@ import re
 import time
 from types import SimpleNamespace
 
+import pyotp
 import pytest
 from limits import parse_many
 
@@ -16,7 +17,16 @@ from config import Config
 from participation import forms
 from participation.accounts.models import User
 from participation.ideas.models import Idea
-from tests.factories import count_rows, find_user, get_field, get_municipality, link_from, outbox
+from tests.factories import (
+    count_rows,
+    create_user,
+    find_user,
+    get_field,
+    get_municipality,
+    link_from,
+    outbox,
+    wrong_code,
+)
 from tests.helpers import Browser, FreshGlobalsClient, csrf_token_from
 
 ROOM = 30
@@ -152,3 +162,27 @@ def test_one_person_in_the_room_still_meets_the_per_person_ceiling(app, room, mo
     fields = opened(neighbour, monkeypatch, "/ideas/new", seconds_ago=90)
     assert neighbour.client.post("/ideas/new", data={**fields, **idea(300)}).status_code == 302
     assert count_rows(Idea) == 2 + (allowance - 1) + 1
+
+
+def test_a_staff_training_of_thirty_sets_up_the_second_factor_on_one_address(room):
+    """The district trains its moderators in one room: everyone signs in, mistypes the
+    app's code once and sets up the second factor, on the training room's one address."""
+    staff = [
+        create_user(f"moderation{n}@kreis.example", password=PASSWORD, roles=("moderator",),
+                    second_factor=False)
+        for n in range(ROOM)
+    ]  # fmt: skip
+    for person in staff:
+        browser = room()
+        assert browser.login(person.email, PASSWORD).status_code == 302
+        page = browser.get("/account/zwei-faktor").get_data(as_text=True)
+        secret = re.search(r'<code id="secret">([^<]+)</code>', page)[1].replace(" ", "")
+        setup = {"password": PASSWORD, "app_code": wrong_code(secret)}
+        assert (
+            browser.submit("/account/zwei-faktor", setup, form_page="/account").status_code == 200
+        )
+        setup["app_code"] = pyotp.TOTP(secret).now()
+        answer = browser.submit("/account/zwei-faktor", setup, form_page="/account")
+        assert answer.status_code == 200, person.email
+
+    assert all(find_user(person.email).second_factor_at for person in staff)

@@ -135,7 +135,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_config_limit("ACCOUNT_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_config_limit("MAILED_LINK_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -146,7 +146,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_config_limit("ACCOUNT_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_config_limit("MAILED_LINK_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
 def reset_password(token: str):
     user = services.user_for_reset_token(token)
     if user is None:
@@ -241,7 +241,7 @@ def _email_link_sent(address: str) -> str:
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit(_config_limit("ACCOUNT_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_config_limit("MAILED_LINK_RATE_LIMIT_PER_ADDRESS"), methods=["POST"])
 def confirm_email_change(token: str):
     """The link from the mail opens a page; only its button changes the address (mail
     scanners open links, they do not press buttons)."""

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..forms import attach_error
+from ..input_guard import record_id
 from ..ratelimits import write_limit
 from ..strategy import texts
 from ..strategy.diff import line_diff
@@ -50,7 +51,7 @@ def edit(slug: str):
         title = form.title.data if form.title else None
         try:
             version = texts.save_page(
-                current_user, page, form.body.data, title, _version_id(form.base_version.data)
+                current_user, page, form.body.data, title, record_id(form.base_version.data)
             )
         except texts.TextError as error:
             attach_error(form, error, "body")
@@ -62,10 +63,6 @@ def edit(slug: str):
             flash("Der Text ist gespeichert und auf der Website zu sehen.", "success")
             return redirect(url_for(".edit", slug=page.slug))
     return _edit_page(page, form)
-
-
-def _version_id(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
 
 
 def _edit_page(page, form: PageForm, preview: bool = False, unchanged: bool = False):
