@@ -61,16 +61,17 @@ def edit(template_id: int):
 @bp.post("/<int:template_id>/retire")
 @write_limit("MODERATION_RATE_LIMIT")
 def retire(template_id: int):
-    template = _template_or_404(template_id)
-    reasons.set_template_active(current_user, template, False)
-    flash(f"„{template.title}“ wird in Entscheidungen nicht mehr angeboten.", "success")
-    return redirect(url_for(".index"))
+    return _offer(template_id, False, "wird in Entscheidungen nicht mehr angeboten.")
 
 
 @bp.post("/<int:template_id>/reactivate")
 @write_limit("MODERATION_RATE_LIMIT")
 def reactivate(template_id: int):
+    return _offer(template_id, True, "wird in Entscheidungen wieder angeboten.")
+
+
+def _offer(template_id: int, active: bool, said: str):
     template = _template_or_404(template_id)
-    reasons.set_template_active(current_user, template, True)
-    flash(f"„{template.title}“ wird in Entscheidungen wieder angeboten.", "success")
+    reasons.set_template_active(current_user, template, active)
+    flash(f"„{template.title}“ {said}", "success")
     return redirect(url_for(".index"))

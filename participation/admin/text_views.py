@@ -47,7 +47,7 @@ def edit(slug: str):
         del form.title
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
-            return _edit_page(page, form, preview=True)
+            return _edit_page(page, form, newest, preview=True)
         title = form.title.data if form.title else None
         try:
             version = texts.save_page(
@@ -59,13 +59,13 @@ def edit(slug: str):
             form.base_version.data = newest.id if newest else ""
         else:
             if version is None:
-                return _edit_page(page, form, unchanged=True)
+                return _edit_page(page, form, newest, unchanged=True)
             flash("Der Text ist gespeichert und auf der Website zu sehen.", "success")
             return redirect(url_for(".edit", slug=page.slug))
-    return _edit_page(page, form)
+    return _edit_page(page, form, newest)
 
 
-def _edit_page(page, form: PageForm, preview: bool = False, unchanged: bool = False):
+def _edit_page(page, form: PageForm, latest, preview: bool = False, unchanged: bool = False):
     return render_template(
         "admin/text_edit.html",
         page=page,
@@ -73,7 +73,7 @@ def _edit_page(page, form: PageForm, preview: bool = False, unchanged: bool = Fa
         preview=preview,
         unchanged=unchanged,
         facts=texts.facts_for(page),
-        latest=texts.latest_versions([page]).get(page.id),
+        latest=latest,
     )
 
 
