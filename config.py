@@ -78,6 +78,12 @@ class Config:
     # Where "Barriere melden" sends its reports; empty: the address in MAIL_FROM.
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip()
     DISTRICT_DATA = os.environ.get("DISTRICT_DATA", str(BASE_DIR / "data" / "kreis-steinfurt.toml"))
+    # Maps (participation/maps.py): off unless a tile server is named, as it is a third
+    # party that sees every visitor of a map, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # with MAP_TILE_ATTRIBUTION '&copy; <a href="https://www.openstreetmap.org/copyright">
+    # OpenStreetMap</a>-Mitwirkende' (shown under every map, as the server's terms ask).
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "").strip()
     # Without an SMTP server, mail is written to the log as soon as the request
     # has committed, so a local sign-up can be completed from the console.
     MAIL_DELIVER_AFTER_REQUEST = os.environ.get("MAIL_DELIVER_AFTER_REQUEST", "") == "1" or (
@@ -111,6 +117,22 @@ class Config:
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Photos of ideas (participation/photos; README, "Fotos"): up to three per idea, each
+    # up to PHOTO_MAX_BYTES as sent and PHOTO_MAX_PIXELS when decoded. Only the idea form
+    # takes requests that large; every other form keeps MAX_CONTENT_LENGTH.
+    PHOTO_MAX_BYTES = 10 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 40_000_000
+    PHOTO_FORM_MAX_CONTENT_LENGTH = 3 * PHOTO_MAX_BYTES + MAX_CONTENT_LENGTH
+    # "folder" (PHOTO_FOLDER) or "s3" (PHOTO_S3_*; credentials from the environment, as
+    # boto3 reads them). The app serves every file itself, after the idea's access check.
+    PHOTO_STORAGE = os.environ.get("PHOTO_STORAGE", "folder").strip()
+    PHOTO_FOLDER = os.environ.get("PHOTO_FOLDER", str(INSTANCE_DIR / "photos"))
+    PHOTO_S3_BUCKET = os.environ.get("PHOTO_S3_BUCKET", "").strip()
+    PHOTO_S3_ENDPOINT_URL = os.environ.get("PHOTO_S3_ENDPOINT_URL", "").strip() or None
+    PHOTO_S3_REGION = os.environ.get("PHOTO_S3_REGION", "").strip() or None
+    # Photos sent with the idea form wait as drafts through the preview; `retention run`
+    # removes drafts no idea took up after this many hours.
+    RETENTION_PHOTO_DRAFT_HOURS = int(os.environ.get("RETENTION_PHOTO_DRAFT_HOURS", "24"))
     # Pages and assets go out compressed (br or gzip), also without a proxy in front.
     COMPRESS_MIMETYPES = [
         "text/html",
@@ -154,8 +176,17 @@ class Config:
     REMOVAL_RATE_LIMIT_PER_ADDRESS = "300 per 10 minutes"
     MODERATION_RATE_LIMIT = "120 per minute"
     MODERATION_RATE_LIMIT_PER_ADDRESS = "600 per minute"
+    # Idea forms sent with at least one photo (each up to three): decoding costs time.
+    PHOTO_RATE_LIMIT = "20 per 10 minutes;60 per day"
+    PHOTO_RATE_LIMIT_PER_ADDRESS = "200 per 10 minutes;1000 per day"
     SIMILAR_RATE_LIMIT = "60 per minute"  # similar-idea hints while typing a title
     SIMILAR_RATE_LIMIT_PER_ADDRESS = "300 per minute"
+    # Link preview images (/ideas/<id>/vorschau.png): drawn on a cache miss, so bounded;
+    # link previews of messengers and social networks fetch them from shared addresses.
+    PREVIEW_IMAGE_RATE_LIMIT = "30 per minute;300 per hour"
+    PREVIEW_IMAGE_RATE_LIMIT_PER_ADDRESS = "120 per minute;2000 per hour"
+    # The home page's signs of life are counted at most this often per process (seconds).
+    SITE_FIGURES_SECONDS = 60
     # "Barriere melden" needs no account: the address limit is what holds back a flood.
     ACCESSIBILITY_REPORT_RATE_LIMIT = "5 per 10 minutes;20 per day"
     ACCESSIBILITY_REPORT_RATE_LIMIT_PER_ADDRESS = "30 per 10 minutes;100 per day"
@@ -185,6 +216,7 @@ class TestConfig(Config):
     MAIL_URL = ""
     MAIL_DELIVER_AFTER_REQUEST = False
     MIN_FORM_SECONDS = 0
+    SITE_FIGURES_SECONDS = 0  # each test counts afresh
     SITE_URL = "http://localhost"
     SERVER_NAME = None
 

@@ -134,11 +134,13 @@ def _register_blueprints(app: Flask) -> None:
     from .moderation.report_views import bp as reports_bp
     from .moderation.views import bp as moderation_bp
     from .pages.views import bp as pages_bp
+    from .photos.views import bp as photos_bp
     from .privacy.views import bp as privacy_bp
     from .projects.views import bp as projects_bp
     from .rating.views import bp as rating_bp
     from .reports.views import bp as pipeline_reports_bp
     from .roadmap.views import bp as roadmap_bp
+    from .sharing.views import bp as sharing_bp
     from .strategy.views import bp as strategy_bp
 
     app.register_blueprint(strategy_bp)
@@ -147,11 +149,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sessions_bp)
     app.register_blueprint(second_factor_bp)
     app.register_blueprint(ideas_bp)
+    app.register_blueprint(photos_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(rating_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(roadmap_bp)
+    app.register_blueprint(sharing_bp)
     app.register_blueprint(pipeline_reports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)

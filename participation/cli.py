@@ -142,6 +142,10 @@ def retention_run_command() -> None:
         f"{report.log_texts_redacted} frühere Texte im Moderationsprotokoll entfernt "
         f"(älter als {config['RETENTION_MODERATION_TEXT_DAYS']} Tage)."
     )
+    click.echo(
+        f"{report.photo_drafts_deleted} nie eingereichte Fotos gelöscht "
+        f"(älter als {config['RETENTION_PHOTO_DRAFT_HOURS']} Stunden)."
+    )
 
 
 DEMO_ACCOUNTS = [
@@ -162,6 +166,7 @@ DEMO_ACCOUNTS = [
 def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     """Fill the database with believable demo content (with a progress bar)."""
     from .demo.generate import DEMO_PASSWORD, generate
+    from .demo.photos import ideas_with_photos, write_demo_photos
     from .demo.pipeline import projects_to_create, write_projects, write_ratings
     from .ideas.models import Idea
 
@@ -174,6 +179,8 @@ def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     ratings = write_ratings(seed)
     with click.progressbar(length=projects_to_create(), label="Projekte planen") as bar:
         planned = write_projects(seed, progress=bar.update)
+    with click.progressbar(length=len(ideas_with_photos()), label="Fotos zeichnen") as bar:
+        photos = write_demo_photos(seed, progress=bar.update)
     db.session.commit()
     click.echo(
         f"{report.users} Personen, {report.ideas} Ideen, {report.supports} Unterstützungen, "
@@ -183,6 +190,7 @@ def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
         f"{planned.projects} Projekte ({planned.leads} Leitprojekte), {planned.adopted} Ideen "
         f"in Projekte übernommen, {planned.declined} nicht weiterverfolgt."
     )
+    click.echo(f"{photos} Fotos zu Ideen gezeichnet.")
     click.echo(
         f"Demo-Konten (Passwort „{DEMO_PASSWORD}“): " + ", ".join(a[0] for a in DEMO_ACCOUNTS)
     )

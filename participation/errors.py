@@ -21,7 +21,11 @@ ERROR_TEXTS = {
         "Diese Seite gibt es nicht (mehr). Vielleicht hilft Ihnen die Startseite weiter.",
     ),
     405: ("Aktion nicht möglich", "Diese Aktion ist auf diesem Weg nicht möglich."),
-    413: ("Zu viele Daten", "Die gesendeten Daten sind zu groß. Bitte kürzen Sie Ihren Text."),
+    413: (
+        "Zu viele Daten",
+        "Die gesendeten Daten sind zu groß. Bitte kürzen Sie Ihren Text. Fotos dürfen je "
+        "höchstens 10 MB groß sein; wählen Sie sonst kleinere Fotos oder weniger auf einmal.",
+    ),
     429: (
         "Zu viele Anfragen",
         "Sie haben in kurzer Zeit sehr viele Anfragen gesendet. "

@@ -27,17 +27,20 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "audit",
         "notifications",
         "health",
+        "maps",
     ),
     ("strategy",),
     ("accounts",),
-    ("ideas",),
+    # Photos are part of an idea and its form (each imports the other's modules, never in
+    # a circle); a package of their own for the files, their processing and storage.
+    ("ideas", "photos"),
     ("moderation",),
     ("rating",),
     ("projects",),
     ("roadmap",),
     ("reports",),
     # Composers on top: pages that gather features, demo data, commands, the app.
-    ("pages", "privacy", "retention", "admin"),
+    ("pages", "privacy", "retention", "admin", "sharing"),
     ("demo", "cli", "models", "layers", "__init__"),
 )
 

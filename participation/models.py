@@ -6,6 +6,7 @@ from .audit import AuditEntry
 from .ideas.models import Comment, Follow, Idea, Support
 from .moderation.models import ReasonTemplate, Report
 from .notifications.models import OutboxMessage
+from .photos.models import IdeaPhoto
 from .projects.models import Project
 from .rating.models import Assessment
 from .roles import RoleAssignment
@@ -27,6 +28,7 @@ __all__ = [
     "Follow",
     "GoverningBody",
     "Idea",
+    "IdeaPhoto",
     "Municipality",
     "OutboxMessage",
     "Page",

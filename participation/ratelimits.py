@@ -29,8 +29,11 @@ def write_limit(config_key: str, count_only_saved: bool = False):
     return person_and_address_limit(config_key, ["POST"], count_only_saved)
 
 
-def person_and_address_limit(config_key: str, methods: list[str], count_only_saved=False):
-    """The limits of `write_limit`, for the given methods."""
+def person_and_address_limit(
+    config_key: str, methods: list[str], count_only_saved=False, exempt_when=None
+):
+    """The limits of `write_limit`, for the given methods; none for the requests where
+    `exempt_when()` is true (e.g. an idea form sent without photos)."""
     address_key = f"{config_key}_PER_ADDRESS"
 
     def person_limit() -> str:
@@ -48,10 +51,14 @@ def person_and_address_limit(config_key: str, methods: list[str], count_only_sav
             key_func=per_user,
             scope=f"{config_key}:user",
             deduct_when=deduct_when,
-            exempt_when=_anonymous,
+            exempt_when=lambda: _anonymous() or bool(exempt_when and exempt_when()),
         )(view)
         return limiter.limit(
-            address_limit, methods=methods, scope=f"{config_key}:ip", deduct_when=deduct_when
+            address_limit,
+            methods=methods,
+            scope=f"{config_key}:ip",
+            deduct_when=deduct_when,
+            exempt_when=exempt_when,
         )(view)
 
     return decorate

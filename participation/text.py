@@ -39,6 +39,31 @@ def _external_link_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
+# A list item: "- ", "* ", "+ " or "1. " with at most three spaces before it (four make code).
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+\.)[ \t]+\S")
+
+
+def _lists_start_after_a_line(source: str) -> str:
+    """People write a list right under a line of text, and text right under a list;
+    Markdown wants a blank line between them.
+
+    Adds that blank line, so the preview and the published page both show a list and
+    then a paragraph. Indented lines (an item's continuation, code) stay as they are.
+    """
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    result: list[str] = []
+    in_list = False
+    for line in lines:
+        is_item = _LIST_ITEM.match(line) is not None
+        ends_list = in_list and not is_item and line[:1] not in ("", " ", "\t")
+        starts_list = is_item and not in_list and result and result[-1].strip()
+        if starts_list or ends_list:
+            result.append("")
+        in_list = is_item or (in_list and not ends_list and bool(line.strip()))
+        result.append(line)
+    return "\n".join(result)
+
+
 def render_markdown(source: str | None) -> Markup:
     """Render Markdown written by anyone into HTML that is safe to show."""
     return Markup(_sanitised_html(source or ""))  # noqa: S704 - sanitised by bleach
@@ -49,6 +74,7 @@ def _sanitised_html(source: str) -> str:
     """Markdown, then bleach. A pure function of the text, so popular pages reuse it."""
     # Raw HTML in what people write is shown as text, not interpreted.
     text = _RAW_HTML_START.sub("&lt;", _HASHTAG_AT_LINE_START.sub(r"\\", source))
+    text = _lists_start_after_a_line(text)
     html = markdown.markdown(
         text,
         extensions=["sane_lists"],

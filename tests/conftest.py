@@ -94,7 +94,11 @@ def _fast_password_hashing():
 def app():
     from config import database_url
 
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url(_database_url()))
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=database_url(_database_url()),
+        PHOTO_FOLDER=tempfile.mkdtemp(prefix="participation-photos-"),  # not instance/
+    )
     with app.app_context():
         reset_schema()
         yield app

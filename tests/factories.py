@@ -203,3 +203,14 @@ def create_comment(
         idea.comment_count += 1
     db.session.commit()
     return comment
+
+
+def idea_form_data(default_title: str, default_body: str, **changes) -> dict:
+    """What the idea form sends for an idea about mobility in Rheine, with `changes`."""
+    data = {
+        "title": default_title,
+        "body": default_body,
+        "field": str(get_field("mobilitaet").id),
+        "municipality": str(get_municipality("rheine").id),
+    }
+    return {**data, **changes}

@@ -86,6 +86,14 @@ def main_of(response) -> str:
     return html.split("<main", 1)[1].split("</main>", 1)[0]
 
 
+_ICON = re.compile(r'<svg class="icon"[^>]*>.*?</svg>', re.S)
+
+
+def without_icons(html: str) -> str:
+    """The page without the icons beside the texts of buttons and links."""
+    return _ICON.sub("", html)
+
+
 def e(text: str) -> str:
     return str(escape(text))
 

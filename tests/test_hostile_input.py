@@ -28,6 +28,7 @@ from tests.factories import (
     fresh_code,
 )
 from tests.helpers import csrf_token_from, field_error, fresh, html_of
+from tests.photos.helpers import add_photos
 from tests.pipeline.test_planning import new_project, plan_data
 
 NUL_PATH_VALUES = ("%00", "a%00b")
@@ -36,7 +37,7 @@ HOSTILE_PATH_VALUES = (str(2**31), str(2**63), str(10**20), "-1", "0", "abc", *N
 QUERY_NAMES = (
     "page", "field", "municipality", "state", "sort", "q", "kind", "status", "action",
     "actor", "object_type", "object_id", "day", "unrated", "min_supports", "rated", "taken",
-    "measure", "title", "next", "idea", "wiederherstellung", "seite",
+    "measure", "title", "body", "next", "idea", "wiederherstellung", "seite", "ansicht",
 )  # fmt: skip
 HOSTILE_QUERY_VALUES = (
     "\x00", "a\x00b", str(10**20), str(2**63), "-1", "²", "2026-02-31", "0001-01-01",
@@ -52,7 +53,8 @@ FORM_NAMES = (
     "funding-programme", "funding-amount", "funding-status", "milestone-title",
     "milestone-due_on", "published_on", "idea", "project", "target", "back", "action", "text",
     "role", "code", "app_code", "new_password", "new_password_confirm", "remember",
-    "remove_contributions", "base_version", "confirm",
+    "remove_contributions", "base_version", "confirm", "latitude", "longitude",
+    "photo_1", "photo_1_description", "photo_1_id", "photo_1_remove", "photos",
 )  # fmt: skip
 HOSTILE_FORM_VALUES = (
     "a\x00b", str(10**20), str(2**63), "-1", "²", "31.02.2027", "2027-02-31", "99999-01-01",
@@ -114,6 +116,7 @@ def world(app, no_rate_limits):
     rated = create_idea(author, title="Busse nachts bis Ochtrup")
     pending = create_idea(author, state="pending")
     rejected = create_idea(author, state="rejected")
+    [photo] = add_photos(rated, "Ein Foto der Mitfahrbank")
     return {
         "admin": admin,
         "author": author,
@@ -129,6 +132,9 @@ def world(app, no_rate_limits):
             # A visitor's own session or another's: neither ends by this route (a 404).
             "sign_in_id": "1",
             "template_id": str(template.id),
+            "photo_id": str(photo.id),
+            "key": photo.key,
+            "width": str(photo.sizes[0]),
             "version_id": str(version.id),
             "project_id": str(project.id),
             "source_id": str(funding.id),
@@ -245,6 +251,11 @@ def valid_forms(world) -> dict[str, tuple[str, dict]]:
                 "field": str(idea.field_id),
                 "municipality": str(idea.municipality_id),
                 "confirmed": "1",
+                "photo_1_id": "",
+                "photo_1_description": "",
+                "place": "Am Markt",
+                "latitude": "52.2801",
+                "longitude": "7.4402",
             },
         ),
         "comment": (f"/ideas/{idea.id}/comments", {"body": "Gute Idee!", "parent_id": ""}),

@@ -1,6 +1,7 @@
 """The public strategy pages: what a visitor reads before taking part."""
 
 import re
+from pathlib import Path
 
 import pytest
 from markupsafe import escape
@@ -154,3 +155,14 @@ def test_unknown_address_gives_a_german_404_page(client, path):
 def test_page_titles_name_the_page_and_the_site(client):
     html = page(client, "/fields")
     assert re.search(r"<title>Handlungsfelder – #Zukunft ST</title>", html)
+
+
+def test_the_datenschutz_page_names_the_drafts_kept_in_the_browser_as_the_script_keeps_them(
+    client,
+):
+    """The privacy page is a legal text: the period it states is the script's own."""
+    script = (Path(__file__).resolve().parent.parent / "static/js/site.js").read_text("utf-8")
+    days = int(re.search(r"MAX_AGE_MS = (\d+) \* 24 \* 3600 \* 1000", script).group(1))
+    text = page(client, "/datenschutz")
+    assert "Entwürfe in Ihrem Browser" in text
+    assert f"spätestens nach {days} Tagen" in text

@@ -33,3 +33,18 @@ def test_excerpt_is_plain_short_text():
     )
     assert text.startswith("Radwege für Rheine sicher breit")
     assert text.endswith("…") and len(text) <= 62
+
+
+def test_a_list_right_under_a_line_of_text_is_a_list_and_text_under_it_is_not():
+    html = render_markdown("Wir brauchen:\r\n- Bänke\r\n- Bäume\r\nund:\n1. Licht\n2. Wege")
+    assert html == (
+        "<p>Wir brauchen:</p>\n<ul>\n<li>Bänke</li>\n<li>Bäume</li>\n</ul>\n<p>und:</p>\n"
+        "<ol>\n<li>Licht</li>\n<li>Wege</li>\n</ol>"
+    )
+
+
+def test_list_lines_inside_code_and_list_items_stay_as_they_are():
+    code = render_markdown("Beispiel:\n\n    Text\n    - kein Punkt")
+    assert "<code>Text\n- kein Punkt\n</code>" in code and "<li>" not in code
+    list_with_continuation = render_markdown("- eins\n  weiter\n- zwei")
+    assert list_with_continuation == "<ul>\n<li>eins\n  weiter</li>\n<li>zwei</li>\n</ul>"

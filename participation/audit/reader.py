@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "idea.restore": "Idee wieder sichtbar",
     "idea.withdraw": "Idee zurückgezogen",
     "idea.correct": "Idee korrigiert (Moderation)",
+    "idea.photo_remove": "Foto einer Idee entfernt (Moderation)",
     "idea.adopt": "Idee in Projekt übernommen",
     "idea.decline": "Idee nicht weiterverfolgt",
     "idea.erase": "Idee mit dem Konto entfernt",

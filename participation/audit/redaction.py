@@ -29,11 +29,12 @@ FORMER_TEXTS = {
     "idea.edit": "fields",
     "idea.revise": "fields",
     "idea.correct": "fields",
+    "idea.photo_remove": "text",  # the removed photo's description, as its author wrote it
     "comment.edit": "text",
     "comment.delete": "text",
     "comment.correct": "text",
 }
-TEXT_FIELDS = ("title", "body")
+TEXT_FIELDS = ("title", "body", "place", "latitude", "longitude")
 # The other actions record states, counts, roles or the staff's own work (plans, reason
 # templates, the reasons for decisions), kept as long as the log. Each action the log
 # knows is in one of the two lists (tests/test_audit_redaction.py).

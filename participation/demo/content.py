@@ -242,3 +242,18 @@ REJECTION_REASONS = [
     "Der Text enthält personenbezogene Daten Dritter.",
 ]
 HIDE_REASONS = ["Beleidigung", "Werbung", "Persönliche Daten"]
+# Where in the town an idea is ("Ort (z. B. Kreuzung, Straße, Gebäude)").
+PLACES = [
+    "Marktplatz {ort}",
+    "Kreuzung am Bahnhof",
+    "Bushaltestelle an der Hauptstraße",
+    "Parkplatz am Rathaus",
+    "Schulzentrum {ort}",
+    "Ortseingang an der Landstraße",
+    "Spielplatz im Neubaugebiet",
+    "Stadtbücherei {ort}",
+    "Radweg Richtung Nachbarort",
+    "Sporthalle an der Schulstraße",
+    "Friedhof, Eingang Kirchstraße",
+    "Freibad {ort}",
+]

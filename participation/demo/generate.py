@@ -31,6 +31,9 @@ STATE_WEIGHTS = {
     IdeaState.WITHDRAWN: 5,
 }
 BATCH = 1000
+# A share of ideas names a place and a point within about a kilometre of its town's centre.
+PLACE_SHARE = 0.4
+POINT_SPREAD = (0.012, 0.018)  # degrees of latitude and longitude, about 1.3 km either way
 DECIDED_STATES = (IdeaState.PUBLISHED, IdeaState.REJECTED, IdeaState.HIDDEN)
 
 
@@ -150,6 +153,8 @@ def generate(
     ideas: int, users: int, seed: int = 7, progress: Callable[[int], None] | None = None
 ) -> DemoReport:
     rng = random.Random(seed)
+    # Its own generator: places leave every other demo row as it was before they came.
+    place_rng = random.Random(f"{seed}-places")
     now = utcnow()
     fields = list(db.session.scalars(select(FieldOfAction)))
     places = list(db.session.scalars(select(Municipality)))
@@ -163,7 +168,9 @@ def generate(
     done = 0
     while done < ideas:
         batch = min(BATCH // 4, ideas - done)
-        _write_idea_batch(rng, batch, fields, places, user_ids, now, report, first=done)
+        _write_idea_batch(
+            rng, batch, fields, places, user_ids, now, report, first=done, place_rng=place_rng
+        )
         done += batch
         if progress:
             progress(batch)
@@ -172,7 +179,7 @@ def generate(
 
 
 def _write_idea_batch(
-    rng, count, fields, places, user_ids, now, report: DemoReport, first: int = 0
+    rng, count, fields, places, user_ids, now, report: DemoReport, first: int = 0, place_rng=None
 ) -> None:
     # The first ideas take every state in turn, so even a small demo shows them all.
     states = list(STATE_WEIGHTS)
@@ -180,6 +187,7 @@ def _write_idea_batch(
         _idea_row(rng, fields, places, user_ids, now, states[n] if n < len(states) else None)
         for n in range(first, first + count)
     ]
+    _add_places(place_rng or random.Random(first), rows, {town.id: town for town in places})
     ids = list(
         db.session.scalars(insert(Idea).returning(Idea.id, sort_by_parameter_order=True), rows)
     )
@@ -199,6 +207,21 @@ def _write_idea_batch(
     report.ideas += count
     report.supports += len(supports)
     report.comments += len(comments)
+
+
+def _add_places(rng: random.Random, rows: list[dict], towns: dict) -> None:
+    """A place text and a point near the town's centre for a share of the ideas."""
+    for row in rows:
+        # Drawn for every row alike, so each idea's place depends on its number only.
+        share, text = rng.random(), rng.choice(content.PLACES)
+        north, east = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        town = towns[row["municipality_id"]]
+        row.update(place=None, latitude=None, longitude=None)
+        if share >= PLACE_SHARE or town.latitude is None or town.longitude is None:
+            continue
+        row["place"] = text.format(ort=town.name)
+        row["latitude"] = round(town.latitude + north * POINT_SPREAD[0], 6)
+        row["longitude"] = round(town.longitude + east * POINT_SPREAD[1], 6)
 
 
 def _set_counts(ids: list[int], rows: list[dict]) -> None:

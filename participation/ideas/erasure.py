@@ -3,8 +3,8 @@
 This is the one state change outside `services.TRANSITIONS`: the account is gone, so
 nobody is left to revise, answer or be told, and an idea leaves the site from any
 state. It becomes "withdrawn" (off every list, page and search result, like an idea its
-author withdrew) and loses its words; a comment becomes "deleted" and empty, and its
-replies stay under the usual placeholder. The row and its id stay, so what points at it
+author withdrew) and loses its words and photos; a comment becomes "deleted" and empty,
+and its replies stay under the usual placeholder. The row and its id stay, so what points at it
 (supports, other people's comments, a project it went into) stays consistent: supports
 keep counting on the idea, and a published comment stops counting in the same statement.
 """
@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 
 from .. import audit
 from ..extensions import db
+from ..photos.services import remove_photos_of_ideas
 from ..timeutil import utcnow
 from .models import PUBLIC_STATES, Comment, CommentState, Idea, IdeaState
 
@@ -24,7 +25,13 @@ def ideas_to_erase(author, everything: bool) -> list[Idea]:
     ideas erased before are left as they are."""
     query = select(Idea).where(
         Idea.author_id == author.id,
-        or_(Idea.state != IdeaState.WITHDRAWN, Idea.title != ERASED_TITLE, Idea.body != ""),
+        or_(
+            Idea.state != IdeaState.WITHDRAWN,
+            Idea.title != ERASED_TITLE,
+            Idea.body != "",
+            Idea.place.is_not(None),
+            Idea.latitude.is_not(None),
+        ),
     )
     if not everything:
         query = query.where(Idea.state.not_in(PUBLIC_STATES))
@@ -47,6 +54,7 @@ def erase_idea(author, idea: Idea) -> None:
     goes from the row too (the log keeps their decisions)."""
     before, now = idea.state, utcnow()
     idea.state, idea.title, idea.body = IdeaState.WITHDRAWN, ERASED_TITLE, ""
+    idea.place = idea.latitude = idea.longitude = None  # where the person was, too
     idea.state_reason = idea.reason_category = idea.team_answer = idea.hidden_from = None
     idea.state_changed_at = idea.updated_at = now
     audit.record(author, "idea.erase", idea, before=before, after=IdeaState.WITHDRAWN)
@@ -70,6 +78,7 @@ def erase_contributions(author, everything: bool) -> tuple[list[int], list[int]]
     ideas, comments = ideas_to_erase(author, everything), comments_to_erase(author, everything)
     for idea in ideas:
         erase_idea(author, idea)
+    remove_photos_of_ideas([idea.id for idea in ideas])  # rows now, files after the commit
     for comment in comments:
         erase_comment(author, comment)
     db.session.flush()

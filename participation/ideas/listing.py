@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from sqlalchemy import Select, func, select, true
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..accounts.models import User
 from ..extensions import db
@@ -73,6 +73,11 @@ def _base_query(filters: IdeaFilter) -> Select:
     return query
 
 
+def filtered_ideas(filters: IdeaFilter) -> Select:
+    """The public ideas a list's filters find, unordered (the map of ideas uses it too)."""
+    return _base_query(filters)
+
+
 def _ordered(query: Select, sort: str) -> Select:
     if sort == "supported":
         return query.order_by(Idea.support_count.desc(), Idea.id.desc())
@@ -95,6 +100,7 @@ def with_card_details(query: Select) -> Select:
             contains_eager(Idea.author),
             contains_eager(Idea.field),
             contains_eager(Idea.municipality),
+            selectinload(Idea.photos),  # one more query per list, for the cards' photos
         )
     )
 
@@ -115,15 +121,22 @@ def list_ideas(filters: IdeaFilter, per_page: int = PER_PAGE) -> IdeaPage:
     return IdeaPage(items=ideas, total=total, page=page, per_page=per_page, filters=filters)
 
 
-def similar_ideas(title: str, exclude_id: int | None = None, limit: int = 5) -> list[Idea]:
-    """Published ideas sharing significant words with a title: "Gibt es das schon?"."""
-    condition = search.matching_condition(title, any_word=True)
-    query = select(Idea).where(_state_condition(None), condition)
+def top_ideas(filters: IdeaFilter, limit: int) -> list[Idea]:
+    """The first few ideas of a list, in its order, without counting the whole list:
+    one query, served by the (listed, sort column) indexes, for pages that show a few."""
+    query = with_card_details(_ordered(_base_query(filters), filters.sort).limit(limit))
+    return list(db.session.scalars(query).unique())
+
+
+def similar_ideas(
+    title: str, body: str = "", exclude_id: int | None = None, limit: int = 5
+) -> list[Idea]:
+    """Public ideas most like a new one's title and description: "Gibt es das schon?"."""
+    query = select(Idea).where(_state_condition(None))
     if exclude_id is not None:
         query = query.where(Idea.id != exclude_id)
-    query = with_card_details(
-        query.order_by(Idea.support_count.desc(), Idea.id.desc()).limit(limit)
-    )
+    query = search.most_similar_first(query, search.similarity_terms(title, body))
+    query = with_card_details(query.order_by(Idea.id.desc()).limit(limit))
     return list(db.session.scalars(query).unique())
 
 

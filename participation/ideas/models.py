@@ -39,6 +39,8 @@ class Idea(db.Model):
         Index("ix_ideas_listed_supports", "listed", "support_count"),
         Index("ix_ideas_listed_comments", "listed", "comment_count"),
         Index("ix_ideas_listed_trending", "listed", "recent_support_count"),
+        # Public ideas per town, for the district overview: one GROUP BY over this index.
+        Index("ix_ideas_listed_municipality", "listed", "municipality_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,10 +72,18 @@ class Idea(db.Model):
     team_answer: Mapped[str | None] = mapped_column(Text)
     # While hidden: the public state it returns to when a moderator restores it.
     hidden_from: Mapped[str | None] = mapped_column(String(20))
+    # Where, besides the town (ideas/places.py): a plain text, and a point in the district.
+    place: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
 
     field: Mapped[FieldOfAction] = relationship(lazy="raise")
     municipality: Mapped[Municipality] = relationship(lazy="raise")
     author: Mapped[User] = relationship(lazy="raise")
+    # Up to three, in order (`photos` package, which changes them); lists load them along.
+    photos: Mapped[list["IdeaPhoto"]] = relationship(  # noqa: F821
+        order_by="IdeaPhoto.position", viewonly=True
+    )
 
     @property
     def is_public(self) -> bool:

@@ -2,7 +2,7 @@
 
 from .. import audit
 from ..timeutil import utcnow
-from . import services
+from . import places, services
 from .models import Idea, IdeaState
 from .permissions import can_revise_idea
 
@@ -16,6 +16,7 @@ def resubmit_idea(author, idea: Idea, data: services.IdeaData) -> Idea:
     before = services._editable_content(idea)
     idea.title, idea.body = data.title.strip(), data.body.strip()
     idea.field_id, idea.municipality_id = data.field_id, data.municipality_id
+    places.set_place(idea, data.place, data.latitude, data.longitude)
     idea.updated_at = utcnow()
     audit.record(author, "idea.revise", idea, before=before, after=services._editable_content(idea))
     services.change_state(author, idea, IdeaState.PENDING)

@@ -8,7 +8,7 @@ the stemmer, so "Radwege" and "Radweg" find each other.
 
 import re
 
-from sqlalchemy import ColumnElement, false, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, false, func, literal_column, select, text
 
 from ..extensions import db
 from .models import Idea
@@ -89,25 +89,108 @@ def _pg_condition(words: list[str], any_word: bool) -> ColumnElement[bool]:
     return literal_column(_PG_DOCUMENT).op("@@")(tsquery)
 
 
-def matching_condition(query: str | None, any_word: bool = False) -> ColumnElement[bool] | None:
-    """A WHERE condition for ideas matching the query; None when there is nothing to search."""
+def matching_condition(query: str | None) -> ColumnElement[bool] | None:
+    """A WHERE condition for ideas matching all words; None when there is nothing to search."""
     words = search_words(query)
-    if any_word:
-        words = [w for w in words if w not in STOPWORDS and len(w) >= 4]
     if not words:
-        return None if not any_word else false()
+        return None
     if db.session.get_bind().dialect.name == "postgresql":
-        return _pg_condition(words, any_word)
+        return _pg_condition(words, any_word=False)
     matches = (
         select(literal_column("rowid"))
         .select_from(text(SEARCH_TABLE_PREFIX))
         .where(
             text(f"{SEARCH_TABLE_PREFIX} MATCH :fts_query").bindparams(
-                fts_query=_fts5_query(words, any_word)
+                fts_query=_fts5_query(words, any_word=False)
             )
         )
     )
     return Idea.id.in_(matches)
+
+
+SIMILAR_TITLE_TERMS = 8
+SIMILAR_BODY_TERMS = 8
+# Words that say little about what an idea is about, beyond the general stopwords.
+_FILLER = frozenset(
+    {
+        "idee",
+        "ideen",
+        "kreis",
+        "sollte",
+        "sollten",
+        "könnte",
+        "könnten",
+        "können",
+        "müssen",
+        "brauchen",
+        "damit",
+        "dass",
+        "diese",
+        "dieser",
+        "dieses",
+        "gibt",
+        "haben",
+        "hier",
+        "noch",
+        "schon",
+        "sehr",
+        "viele",
+        "wenn",
+        "werden",
+        "wäre",
+        "wären",
+        "würde",
+        "würden",
+    }
+)
+
+
+def _significant(words: list[str]) -> list[str]:
+    return [w for w in words if len(w) >= 4 and w not in STOPWORDS and w not in _FILLER]
+
+
+def similarity_terms(title: str | None, body: str | None = "") -> list[str]:
+    """The words a new idea is about: those of its title, then its description's
+    most frequent (and, among equals, longest) ones."""
+    title_words = list(dict.fromkeys(_significant(_words(title))))[:SIMILAR_TITLE_TERMS]
+    body_words = [w for w in _significant(_words(body)) if w not in title_words]
+    ranked = sorted(set(body_words), key=lambda w: (-body_words.count(w), -len(w), w))
+    return title_words + ranked[:SIMILAR_BODY_TERMS]
+
+
+def _words(text_: str | None) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text_ or "")]
+
+
+# The idea's own title counts more than its description (FTS5 column weights; the
+# PostgreSQL weights A and B are 1.0 and 0.4 by default).
+_FTS5_RANK = f"bm25({SEARCH_TABLE_PREFIX}, 3.0, 1.0)"
+_PG_WEIGHTED_DOCUMENT = (
+    "setweight(to_tsvector('german', coalesce(ideas.title, '')), 'A') || "
+    "setweight(to_tsvector('german', coalesce(ideas.body, '')), 'B')"
+)
+
+
+def most_similar_first(query: Select, terms: list[str]) -> Select:
+    """Narrow `query` (of ideas) to those sharing any of the terms, best match first:
+    full-text rank (FTS5 bm25, PostgreSQL ts_rank), not popularity."""
+    if not terms:
+        return query.where(false())
+    if db.session.get_bind().dialect.name == "postgresql":
+        tsquery = func.to_tsquery("german", " | ".join(f"{word}:*" for word in terms))
+        rank = func.ts_rank(literal_column(_PG_WEIGHTED_DOCUMENT), tsquery)
+        return query.where(literal_column(_PG_DOCUMENT).op("@@")(tsquery)).order_by(rank.desc())
+    ranked = (
+        select(literal_column("rowid").label("idea_id"), literal_column(_FTS5_RANK).label("rank"))
+        .select_from(text(SEARCH_TABLE_PREFIX))
+        .where(
+            text(f"{SEARCH_TABLE_PREFIX} MATCH :similar_query").bindparams(
+                similar_query=_fts5_query(terms, any_word=True)
+            )
+        )
+        .subquery()
+    )
+    return query.join(ranked, ranked.c.idea_id == Idea.id).order_by(ranked.c.rank)
 
 
 def is_search_object(name: str | None) -> bool:

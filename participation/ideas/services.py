@@ -12,7 +12,7 @@ from ..roles import PLANNING_ROLES, has_any_role, in_scope, is_member
 from ..rules import RuleError
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
-from . import notify, permissions
+from . import notify, permissions, places
 from .models import (
     STATE_LABELS,
     TRENDING_WINDOW,
@@ -65,6 +65,9 @@ class IdeaData:
     body: str
     field_id: int
     municipality_id: int
+    place: str | None = None  # ideas/places.py: a text, and a point in the district
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def _may_act(actor, idea: Idea, transition: Transition) -> bool:
@@ -152,6 +155,9 @@ def check_references(data: IdeaData) -> None:
         raise IdeaError("Bitte wählen Sie ein Handlungsfeld aus der Liste.", field="field")
     if db.session.get(Municipality, data.municipality_id) is None:
         raise IdeaError("Bitte wählen Sie eine Kommune aus der Liste.", field="municipality")
+    problem = places.place_problem(data.place, data.latitude, data.longitude)
+    if problem is not None:
+        raise IdeaError(problem.message, field=problem.field)
 
 
 def submit_idea(author, data: IdeaData) -> Idea:
@@ -167,6 +173,7 @@ def submit_idea(author, data: IdeaData) -> Idea:
         author_id=author.id,
         state=IdeaState.PENDING,
     )
+    places.set_place(idea, data.place, data.latitude, data.longitude)
     db.session.add(idea)
     db.session.flush()
     audit.record(author, "idea.submit", idea, after=IdeaState.PENDING)
@@ -182,6 +189,7 @@ def update_idea(author, idea: Idea, data: IdeaData) -> Idea:
     before = _editable_content(idea)
     idea.title, idea.body = data.title.strip(), data.body.strip()
     idea.field_id, idea.municipality_id = data.field_id, data.municipality_id
+    places.set_place(idea, data.place, data.latitude, data.longitude)
     idea.updated_at = utcnow()
     audit.record(author, "idea.edit", idea, before=before, after=_editable_content(idea))
     db.session.flush()
@@ -196,6 +204,9 @@ def _editable_content(idea: Idea) -> dict:
         "body": idea.body,
         "field_id": idea.field_id,
         "municipality_id": idea.municipality_id,
+        "place": idea.place,
+        "latitude": idea.latitude,
+        "longitude": idea.longitude,
     }
 
 

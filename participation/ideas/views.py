@@ -5,10 +5,18 @@ from ..errors import render_error
 from ..extensions import db
 from ..forms import attach_error
 from ..input_guard import record_id
+from ..maps import tile_server
+from ..photos.uploads import (
+    fill_from_idea,
+    photo_upload_limit,
+    save_photos,
+    validate_with_photos,
+)
 from ..ratelimits import person_and_address_limit, write_limit
+from ..strategy.geography import district_bounds
 from ..strategy.services import field_choices, municipality_choices
-from . import listing, notify, permissions, services
-from .forms import CommentEditForm, CommentForm, IdeaForm
+from . import listing, notify, permissions, places, services
+from .forms import TITLE_MAX, CommentEditForm, CommentForm, IdeaForm
 from .loaders import visible_comment_or_404, visible_idea_or_404
 from .models import STATE_EXPLANATIONS, STATE_LABELS, Comment, Idea
 from .permissions import (
@@ -23,12 +31,16 @@ from .revise import resubmit_idea
 from .threads import comment_thread
 
 bp = Blueprint("ideas", __name__)
+SIMILAR_BODY_MAX = 1000  # the live hint sends the description's start in the address
 
 
 @bp.record_once
 def register_globals(state) -> None:
     """Globals, not context: imported macros (the idea card) see them too."""
     state.app.jinja_env.globals["state_labels"] = STATE_LABELS
+    # For `strategy/_district_map.html`: the strategy pages cannot count ideas themselves.
+    state.app.jinja_env.globals["district_overview"] = places.district_overview
+    state.app.jinja_env.globals["district_bounds"] = district_bounds  # where maps start
 
 
 @bp.app_context_processor
@@ -49,12 +61,21 @@ def _idea_form(idea: Idea | None = None) -> IdeaForm:
     form.municipality.choices = municipality_choices()
     if idea is not None and request.method == "GET":
         form.field.data, form.municipality.data = idea.field_id, idea.municipality_id
+        fill_from_idea(form, idea)
+    elif request.method == "GET":
+        form.municipality.data = current_user.municipality_id  # the profile's home town
     return form
 
 
 def _idea_data(form: IdeaForm) -> services.IdeaData:
     return services.IdeaData(
-        form.title.data, form.body.data, form.field.data, form.municipality.data
+        form.title.data,
+        form.body.data,
+        form.field.data,
+        form.municipality.data,
+        place=form.place.data,
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
     )
 
 
@@ -70,12 +91,38 @@ def index():
         states=listing.LISTABLE_STATES,
         fields=field_choices(blank=False),
         municipalities=municipality_choices(blank=False, slugs=True),
+        # `?ansicht=karte`: the same list with a map of its ideas above (with tiles only).
+        show_map=request.args.get("ansicht") == "karte" and tile_server() is not None,
+    )
+
+
+@bp.get("/ideas/orte.json")
+def map_pins():
+    """The pins of the map of ideas: the list's public ideas that have a point."""
+    if tile_server() is None:
+        abort(404)
+    filters = listing.IdeaFilter.from_args(request.args)
+    pins = places.pins(listing.filtered_ideas(filters))
+    return jsonify(
+        limit=places.MAX_PINS,
+        pins=[
+            {
+                "id": pin.id,
+                "title": pin.title,
+                "place": pin.place,
+                "lat": pin.latitude,
+                "lon": pin.longitude,
+                "url": url_for("ideas.detail", idea_id=pin.id),
+            }
+            for pin in pins
+        ],
     )
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
 @login_required
 @write_limit("IDEA_RATE_LIMIT", count_only_saved=True)
+@photo_upload_limit
 def new():
     if current_user.is_blocked:
         abort(403)
@@ -83,11 +130,12 @@ def new():
         return render_template("ideas/confirm_first.html"), 403
     form = _idea_form()
     similar = []
-    if form.validate_on_submit():
-        similar = listing.similar_ideas(form.title.data)
+    if validate_with_photos(form, current_user):
+        similar = listing.similar_ideas(form.title.data, form.body.data)
         if form.confirmed.data == "1":
             try:
                 idea = services.submit_idea(current_user, _idea_data(form))
+                save_photos(current_user, idea, form)
             except services.IdeaError as error:
                 attach_error(form, error)
             else:
@@ -101,7 +149,8 @@ def new():
 @bp.get("/ideas/similar")
 @person_and_address_limit("SIMILAR_RATE_LIMIT", ["GET"])
 def similar():
-    ideas = listing.similar_ideas(request.args.get("title", "")[:160])
+    title, body = request.args.get("title", ""), request.args.get("body", "")
+    ideas = listing.similar_ideas(title[:TITLE_MAX], body[:SIMILAR_BODY_MAX])
     return render_template("ideas/_similar.html", similar=ideas)
 
 
@@ -128,6 +177,7 @@ def _detail_page(idea: Idea, comment_form: CommentForm | None) -> str:
 
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
 @login_required
+@photo_upload_limit
 def edit(idea_id: int):
     return _change_own_idea(
         idea_id, can_edit_idea, services.update_idea, "Ihre Änderungen sind gespeichert."
@@ -285,6 +335,7 @@ def delete_comment(comment_id: int):
 @bp.route("/ideas/<int:idea_id>/revise", methods=["GET", "POST"])
 @login_required
 @write_limit("IDEA_RATE_LIMIT", count_only_saved=True)
+@photo_upload_limit
 def revise(idea_id: int):
     return _change_own_idea(
         idea_id,
@@ -301,9 +352,10 @@ def _change_own_idea(idea_id: int, allowed, save, success: str, revising: bool =
     if not allowed(current_user, idea):
         abort(403)
     form = _idea_form(idea)
-    if form.validate_on_submit():
+    if validate_with_photos(form, current_user, idea):
         try:
             save(current_user, idea, _idea_data(form))
+            save_photos(current_user, idea, form)
         except services.IdeaError as error:
             attach_error(form, error)
         else:

@@ -19,6 +19,8 @@ from ..ideas import services as ideas
 from ..ideas.models import Comment, CommentState, Idea, IdeaState
 from ..links import external_url
 from ..notifications.services import queue_mail
+from ..photos import services as photos
+from ..photos.models import IdeaPhoto
 from ..roles import lock_admins
 from ..rules import RuleError
 from ..timeutil import utcnow
@@ -32,6 +34,7 @@ DECISION_SUBJECTS = {
     "restore": "Ihr Beitrag ist wieder sichtbar",
     "correct": "Die Moderation hat Ihren Beitrag korrigiert",
     "approve": "Ihr Kommentar ist freigegeben",
+    "photo_remove": "Die Moderation hat ein Foto Ihrer Idee entfernt",
 }
 
 
@@ -44,7 +47,9 @@ def _require_scope(moderator, idea: Idea) -> None:
         raise ideas.NotAllowed("Diese Kommune gehört nicht zu Ihrem Bereich.")
 
 
-def _tell_author(author: User, action: str, *, idea: Idea, reason=None, comment=None) -> None:
+def _tell_author(
+    author: User, action: str, *, idea: Idea, reason=None, comment=None, photo=None
+) -> None:
     if author.deleted_at is not None:
         return
     queue_mail(
@@ -56,6 +61,7 @@ def _tell_author(author: User, action: str, *, idea: Idea, reason=None, comment=
         idea=idea,
         comment=comment,
         reason=reason,
+        photo=photo,
         idea_url=external_url("ideas.detail", idea_id=idea.id),
         revise_url=external_url("ideas.revise", idea_id=idea.id),
     )
@@ -115,6 +121,23 @@ def correct_idea(moderator, idea: Idea, title: str, body: str, note: str) -> Ide
     audit.record(moderator, "idea.correct", idea, before=before, after=after, reason=note)
     db.session.flush()
     _tell_author(db.session.get(User, idea.author_id), "correct", idea=idea, reason=note)
+    return idea
+
+
+def remove_photo(moderator, photo: IdeaPhoto, reason: str) -> Idea:
+    """Take one photo off an idea (a face, a number plate, something that does not
+    belong there); the idea and its other photos stay. Logged on the idea with the
+    photo's description; the author hears why."""
+    idea = db.session.get(Idea, photo.idea_id)
+    _require_scope(moderator, idea)
+    if not reason.strip():
+        raise ModerationError("Bitte geben Sie eine Begründung an.", "reason")
+    description = photo.description
+    photos.remove_photo(photo)
+    audit.record(moderator, "idea.photo_remove", idea, before=description, reason=reason.strip())
+    db.session.flush()
+    author = db.session.get(User, idea.author_id)
+    _tell_author(author, "photo_remove", idea=idea, reason=reason.strip(), photo=description)
     return idea
 
 

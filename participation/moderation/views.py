@@ -10,6 +10,7 @@ from ..forms import attach_error
 from ..ideas import services as ideas
 from ..ideas.listing import get_idea_with_details
 from ..ideas.models import COMMENT_STATE_LABELS, Comment, CommentState, Idea, IdeaState
+from ..photos.models import IdeaPhoto
 from ..ratelimits import write_limit
 from ..strategy.services import field_choices, municipality_choices
 from . import decisions, permissions, reasons
@@ -187,6 +188,30 @@ def dismiss_idea_reports(idea_id: int):
     still = "ausgeblendet" if found.state == IdeaState.HIDDEN else "sichtbar"
     flash(f"{closed} Meldung(en) geschlossen. Die Idee bleibt {still}.", "success")
     return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/photos/<int:photo_id>/remove", methods=["GET", "POST"])
+@write_limit("MODERATION_RATE_LIMIT")
+def remove_photo(photo_id: int):
+    photo = db.session.get(IdeaPhoto, photo_id)
+    if photo is None or photo.idea_id is None:
+        abort(404)  # a draft is nobody's business but its owner's
+    found = _idea_in_scope(photo.idea_id)
+    form = _reason_form(ReasonKind.HIDE)
+    if form.validate_on_submit():
+        reason = reasons.compose(form.template.data, form.reason.data)
+        try:
+            decisions.remove_photo(current_user, photo, reason.text)
+        except (ideas.IdeaError, decisions.ModerationError) as error:
+            attach_error(form, error)
+        else:
+            flash(
+                "Das Foto ist entfernt. Die Begründung geht per E-Mail an die Autorin "
+                "oder den Autor.",
+                "success",
+            )
+            return redirect(url_for("moderation.idea", idea_id=found.id))
+    return render_template("moderation/remove_photo.html", form=form, idea=found, photo=photo)
 
 
 @bp.post("/comments/<int:comment_id>/approve")

@@ -32,6 +32,8 @@ from ..moderation.models import Report
 from ..moderation.services import close_reports_about
 from ..notifications.models import OutboxMessage
 from ..notifications.services import queue_mail
+from ..photos.models import IdeaPhoto
+from ..photos.services import remove_drafts_of
 from ..projects.models import ProjectFollow
 from ..rating.models import Assessment
 from ..roles import is_last_admin, lock_admins
@@ -54,6 +56,7 @@ LAST_ADMIN = (
 OWN_TEXTS = (
     (Idea.author_id, (Idea.title, Idea.body, Idea.state_reason, Idea.team_answer)),
     (Comment.author_id, (Comment.body, Comment.state_reason)),
+    (IdeaPhoto.owner_id, (IdeaPhoto.description,)),
     (Report.reporter_id, (Report.note,)),
     (Assessment.rater_id, (Assessment.note,)),
 )
@@ -80,6 +83,7 @@ def delete_account(user: User, remove_contributions: bool) -> None:
     own = _own_contributions(user)
     erased_ideas, erased_comments = _take_contributions(user, remove_contributions)
     _forget_mails_about(erased_ideas, erased_comments)
+    remove_drafts_of(user)  # photos never sent with an idea; an erased idea's go with it
     _scrub_own_texts(user, replacements)
     _unlink(user)
     _forget_mails(user, address, names, own)

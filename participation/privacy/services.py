@@ -26,8 +26,10 @@ from ..ideas.models import (
     Idea,
     Support,
 )
+from ..links import external_url
 from ..moderation.models import REPORT_REASON_LABELS, Report
 from ..notifications.models import OutboxMessage
+from ..photos.models import IdeaPhoto
 from ..projects.models import Project, ProjectFollow
 from ..rating.models import Assessment
 from ..roles import ROLE_LABELS, Role
@@ -54,6 +56,7 @@ HISTORY_ACTORS = {
     "idea.hide": ROLE_LABELS[Role.MODERATOR],
     "idea.restore": ROLE_LABELS[Role.MODERATOR],
     "idea.correct": ROLE_LABELS[Role.MODERATOR],
+    "idea.photo_remove": ROLE_LABELS[Role.MODERATOR],
     "idea.adopt": ROLE_LABELS[Role.TEAM],
     "idea.decline": ROLE_LABELS[Role.TEAM],
 }
@@ -66,11 +69,14 @@ HISTORY_LABELS = {
     "idea.hide": "Ausgeblendet",
     "idea.restore": "Wieder sichtbar",
     "idea.correct": "Von der Moderation korrigiert",
+    "idea.photo_remove": "Foto von der Moderation entfernt",
     "idea.adopt": "In ein Projekt übernommen",
     "idea.decline": "Nicht weiterverfolgt",
 }
 # Reasons the author was told (by mail or on the idea's page): theirs to keep.
-REASONS_FOR_AUTHOR = frozenset({"idea.reject", "idea.hide", "idea.correct", "idea.decline"})
+REASONS_FOR_AUTHOR = frozenset(
+    {"idea.reject", "idea.hide", "idea.correct", "idea.decline", "idea.photo_remove"}
+)
 # Confirmation and reset links open the account like a key: a downloaded copy of an
 # old mail must not, while such a link may still be valid.
 ACCOUNT_LINK = re.compile(r"(/confirm/|/password/reset/)\S+")
@@ -110,6 +116,7 @@ def collect_personal_data(user: User) -> dict:
         "sign_ins": _sign_ins(user),
         "roles": _roles(user),
         "ideas": _ideas(user),
+        "photos": _photos(user),
         "comments": _comments(user),
         "supports": _supports(user),
         "follows": {"ideas": _idea_follows(user), "projects": _project_follows(user)},
@@ -231,6 +238,9 @@ def _idea(idea: Idea, field: str, municipality: str, history: list[dict]) -> dic
         "body": idea.body,
         "field": field,
         "municipality": municipality,
+        "place": idea.place,
+        "latitude": idea.latitude,
+        "longitude": idea.longitude,
         "state": idea.state,
         "state_label": STATE_LABELS.get(idea.state, idea.state),
         "reason": idea.state_reason,
@@ -284,6 +294,43 @@ def _actor_word(user: User, entry: AuditEntry) -> str:
 def _state(summary: str | None) -> str | None:
     """A state from a log entry's before/after (corrections store content there instead)."""
     return summary if summary in STATE_LABELS else None
+
+
+def _photo_links(photo: IdeaPhoto) -> dict[str, str]:
+    """Each stored size by its width; the files hold no metadata (participation/photos)."""
+    if photo.idea_id is None:
+        return {
+            str(width): external_url("photos.draft_photo", key=photo.key, width=width)
+            for width in photo.sizes
+        }
+    return {
+        str(width): external_url(
+            "photos.idea_photo", idea_id=photo.idea_id, key=photo.key, width=width
+        )
+        for width in photo.sizes
+    }
+
+
+def _photos(user: User) -> list[dict]:
+    """The photos the person sent: with their ideas, and drafts never submitted."""
+    rows = db.session.scalars(
+        select(IdeaPhoto)
+        .where(IdeaPhoto.owner_id == user.id)
+        .order_by(IdeaPhoto.created_at, IdeaPhoto.id)
+    )
+    return [
+        {
+            "idea_id": photo.idea_id,
+            "draft": photo.idea_id is None,
+            "description": photo.description,
+            "position": photo.position + 1,
+            "width": photo.width,
+            "height": photo.height,
+            "created_at": iso(photo.created_at),
+            "links": _photo_links(photo),
+        }
+        for photo in rows
+    ]
 
 
 def _comments(user: User) -> list[dict]:

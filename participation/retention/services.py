@@ -24,6 +24,8 @@ from ..extensions import db
 from ..ideas.models import Comment, CommentState, Idea, Support
 from ..moderation.models import Report
 from ..notifications.models import OutboxMessage
+from ..photos.models import IdeaPhoto
+from ..photos.services import remove_stale_drafts
 from ..rating.models import Assessment
 from ..roles import RoleAssignment
 from ..timeutil import utcnow
@@ -39,6 +41,7 @@ OWNED = (
     Report.reporter_id,
     Assessment.rater_id,
     RoleAssignment.user_id,
+    IdeaPhoto.owner_id,
 )
 
 
@@ -50,6 +53,7 @@ class RetentionReport:
     comments_cleared: int = 0
     sign_ins_deleted: int = 0
     log_texts_redacted: int = 0
+    photo_drafts_deleted: int = 0
 
 
 def _before(config_key: str, now: datetime) -> datetime:
@@ -118,6 +122,13 @@ def delete_old_sign_ins(now: datetime) -> int:
     return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
 
 
+def delete_photo_drafts(now: datetime) -> int:
+    """Photos sent with an idea form whose idea was never submitted; their files go
+    once the run commits."""
+    hours = current_app.config["RETENTION_PHOTO_DRAFT_HOURS"]
+    return remove_stale_drafts(now - timedelta(hours=hours))
+
+
 def run_retention(now: datetime | None = None) -> RetentionReport:
     """Apply every rule once; only flushes, the caller commits."""
     now = now or utcnow()
@@ -127,6 +138,7 @@ def run_retention(now: datetime | None = None) -> RetentionReport:
     report.comments_cleared = clear_deleted_comments()
     report.sign_ins_deleted = delete_old_sign_ins(now)
     report.log_texts_redacted = redact_moderation_texts(now)
+    report.photo_drafts_deleted = delete_photo_drafts(now)
     db.session.flush()
     current_app.logger.info("Aufbewahrung: %s", report)
     return report

@@ -13,7 +13,14 @@ from sqlalchemy.orm import defer, load_only, selectinload
 from ..audit import AuditEntry
 from ..extensions import db
 from ..ideas.models import PUBLIC_STATES, Idea, IdeaState
-from ..projects.models import KIND_LABELS, STATUS_LABELS, Project, ProjectIdea, ProjectKind
+from ..projects.models import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    Project,
+    ProjectIdea,
+    ProjectKind,
+    ProjectUpdate,
+)
 from ..query_filters import QueryFilter, choice
 from ..rating.models import Assessment
 from ..strategy.models import FieldOfAction, Municipality
@@ -192,6 +199,32 @@ def public_source_ideas(project: Project) -> list[ProjectIdea]:
     """The ideas a project came from that the public may still see (hidden ones are left out)."""
     links = [link for link in project.idea_links if link.idea.state in PUBLIC_STATES]
     return sorted(links, key=lambda link: (link.added_at, link.idea_id))
+
+
+# News ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectNews:
+    update: ProjectUpdate
+    project_id: int
+    project_title: str
+
+
+def latest_updates(limit: int = 3, today: date | None = None) -> list[ProjectNews]:
+    """The newest progress reports of all projects, each with its project's title; one
+    statement. Reports dated in the future wait until their day."""
+    today = today or utcnow().date()
+    query = (
+        select(ProjectUpdate, Project.title)
+        .join(Project, Project.id == ProjectUpdate.project_id)
+        .where(ProjectUpdate.published_on <= today)
+        .order_by(ProjectUpdate.published_on.desc(), ProjectUpdate.id.desc())
+        .limit(limit)
+    )
+    return [
+        ProjectNews(update, update.project_id, title) for update, title in db.session.execute(query)
+    ]
 
 
 # An idea's path ------------------------------------------------------------------------------

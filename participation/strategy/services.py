@@ -1,10 +1,14 @@
 """Loading the district's data and reading it for the public pages."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
+from ..templating import load_district_data
+from ..timeutil import utcnow
 from .models import FieldOfAction, GoverningBody, Municipality, Page, ProcessStep, Value
 from .texts import START_TITLE, ship_text
 
@@ -142,6 +146,48 @@ def list_values() -> list[Value]:
 
 def list_process_steps() -> list[ProcessStep]:
     return list(db.session.scalars(select(ProcessStep).order_by(ProcessStep.position)))
+
+
+@dataclass
+class ProcessPhase:
+    """Where the strategy stands on a day: one of its steps, or (`step` None) putting it
+    into practice since the district council adopted it."""
+
+    step: ProcessStep | None
+    number: int  # the step's place, 1-based; after the last step for the implementation
+    total: int
+    starts_on: date | None
+    ends_on: date | None = None
+    steps: list[ProcessStep] = field(default_factory=list)  # all of them, in order
+
+
+def current_process_phase(today: date | None = None) -> ProcessPhase | None:
+    """The phase of `today` by the dates in the district's data file: from the adoption
+    (`site.adopted_on`) the implementation, else the last step that has begun (steps
+    without dates never are). None before the first dated step."""
+    today = today or utcnow().date()
+    data = load_district_data(current_app.config["DISTRICT_DATA"])
+    steps = list_process_steps()
+    adopted_on = _day(data.get("site", {}), "adopted_on")
+    if adopted_on and adopted_on <= today:
+        return ProcessPhase(None, len(steps) + 1, len(steps), adopted_on, steps=steps)
+    dates = {row.get("title"): row for row in data.get("process_steps", [])}
+    begun = None
+    for number, step in enumerate(steps, start=1):
+        row = dates.get(step.title, {})
+        starts_on = _day(row, "starts_on")
+        if starts_on and starts_on <= today:
+            ends_on = _day(row, "ends_on")
+            begun = ProcessPhase(step, number, len(steps), starts_on, ends_on, steps)
+    return begun
+
+
+def _day(row: dict, key: str) -> date | None:
+    """A date from the data file (TOML writes them unquoted: 2022-06-20)."""
+    value = row.get(key)
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
 
 
 def list_bodies() -> list[GoverningBody]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from .. import audit
 from ..extensions import db
+from ..maps import tile_host_names
 from ..roles import is_admin
 from ..rules import RuleError
 from ..timeutil import utcnow
@@ -215,6 +216,9 @@ def software_facts() -> dict:
         "sent_mail_days": config["RETENTION_SENT_MAIL_DAYS"],
         "sign_in_days": config["RETENTION_SIGN_IN_DAYS"],
         "moderation_text_days": config["RETENTION_MODERATION_TEXT_DAYS"],
+        "photo_draft_hours": config["RETENTION_PHOTO_DRAFT_HOURS"],
         "cookie_name": config["SESSION_COOKIE_NAME"],
         "remember_days": config["RESIDENT_REMEMBER_DAYS"],
+        # A configured tile server sees who looks at a map (maps.py): named here.
+        "tile_hosts": tile_host_names(config["MAP_TILE_URL"]) if config["MAP_TILE_URL"] else (),
     }

@@ -3,8 +3,15 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from ..ratelimits import write_limit
 from . import feedback, services, texts
 from .forms import BarrierReportForm
+from .illustrations import field_illustration
 
 bp = Blueprint("strategy", __name__)
+
+
+@bp.record_once
+def register_globals(state) -> None:
+    """Pages of other packages (home, a field's page) show the drawings too."""
+    state.app.jinja_env.globals["field_illustration"] = field_illustration
 
 
 def _page_or_404(slug: str):

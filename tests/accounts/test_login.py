@@ -1,5 +1,8 @@
 """Signing in: by address in any case, the same answer for every failure, safe returns."""
 
+import re
+from html import unescape
+
 import pytest
 
 from tests.accounts.helpers import WRONG_LOGIN, logged_in, without_variable_parts
@@ -64,6 +67,22 @@ def test_login_returns_to_the_page_that_asked_for_it(browser):
         "/login?next=/vision", {"email": "anna@example.org", "password": PASSWORD}
     )
     assert response.headers["Location"] == "/vision"
+
+
+@pytest.mark.parametrize("page", ["/ideas?sort=supported&field=mobilitaet", "/vision"])
+def test_the_sign_in_link_in_the_header_leads_back_to_the_page(browser, page):
+    create_user("anna@example.org")
+    header = html_of(browser.get(page)).split("</header>", 1)[0]
+    link = unescape(re.search(r'<a href="(/login[^"]*)">.*?Anmelden</a>', header).group(1))
+
+    response = browser.submit(link, {"email": "anna@example.org", "password": PASSWORD})
+
+    assert response.headers["Location"] == page
+
+
+def test_the_sign_in_link_on_the_home_page_has_no_target_so_staff_go_to_their_work(browser):
+    header = html_of(browser.get("/")).split("</header>", 1)[0]
+    assert re.search(r'<a href="/login">[^<]*(<svg.*?</svg>)?Anmelden</a>', header)
 
 
 def test_login_page_does_not_carry_a_foreign_target(browser):

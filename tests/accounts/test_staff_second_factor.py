@@ -27,8 +27,10 @@ OPEN_BLUEPRINTS = {
     "sessions",
     "second_factor",
     "ideas",
+    "photos",  # photo files, each behind its idea's own check
     "reports",  # anyone signed in reports an idea or a comment to the moderation
     "roadmap",
+    "sharing",  # preview images of public ideas and projects
     "privacy",
     "health",
 }

@@ -19,7 +19,7 @@ def test_author_sees_neither_support_nor_report_on_own_idea(as_user):
     page = main_of(as_user(author).get(f"/ideas/{idea.id}"))
 
     assert f'action="/ideas/{idea.id}/support"' not in page
-    assert ">Unterstützen</button>" not in page
+    assert ">Unterstützen</span></button>" not in page
     assert f'href="/ideas/{idea.id}/report"' not in page
     assert f'href="/comments/{own_comment.id}/report"' not in page
     assert f'href="/comments/{others_comment.id}/report"' in page
@@ -33,7 +33,7 @@ def test_others_still_support_and_report_the_idea(as_user):
     page = main_of(as_user(create_user()).get(f"/ideas/{idea.id}"))
 
     assert f'action="/ideas/{idea.id}/support"' in page
-    assert ">Unterstützen</button>" in page
+    assert ">Unterstützen</span></button>" in page
     assert f'href="/ideas/{idea.id}/report"' in page
     assert f'href="/comments/{comment.id}/report"' in page
 

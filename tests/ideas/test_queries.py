@@ -127,10 +127,10 @@ def test_detail_page_runs_the_same_few_queries_whatever_the_number_of_comments(
 
     print(f"\nSQL statements for /ideas/<id>: 1 comment {one}, 30 comments {thirty}")
     assert one == thirty
-    # Anonymous: the idea, the comments, and the idea's path (projects it flowed into, the
-    # first rating's date, the decline's date: one statement, pipeline/roadmap.idea_path).
-    # Logged in adds the user, roles, own support and own follow.
-    assert thirty == {"out": 3, "in": 7}
+    # Anonymous: the idea, its photos, the comments, and the idea's path (projects it
+    # flowed into, the first rating's date, the decline's date: one statement,
+    # pipeline/roadmap.idea_path). Logged in adds the user, roles, own support and follow.
+    assert thirty == {"out": 4, "in": 8}
     assert max(thirty.values()) <= MAX_QUERIES
 
 

@@ -7,7 +7,14 @@ from sqlalchemy import select
 
 from participation.extensions import db
 from participation.ideas.models import Follow, Idea
-from tests.factories import count_rows, create_idea, create_user, get_field, get_municipality
+from tests.factories import (
+    count_rows,
+    create_idea,
+    create_user,
+    get_field,
+    get_municipality,
+    idea_form_data,
+)
 from tests.helpers import audit, e, field_error, fresh, html_of, idea_ids_in, main_of
 
 TITLE = "Mehr sichere Radwege in Rheine bauen"
@@ -15,13 +22,7 @@ BODY = "Wir brauchen **mehr** Radwege, damit Kinder sicher zur Schule fahren kö
 
 
 def idea_form(**changes) -> dict:
-    data = {
-        "title": TITLE,
-        "body": BODY,
-        "field": str(get_field("mobilitaet").id),
-        "municipality": str(get_municipality("rheine").id),
-    }
-    return {**data, **changes}
+    return idea_form_data(TITLE, BODY, **changes)
 
 
 def submit_idea(browser, **changes):

@@ -7,7 +7,7 @@ from participation.extensions import db
 from participation.ideas import services
 from participation.ideas.models import Support
 from tests.factories import count_rows, create_idea, create_user
-from tests.helpers import fresh, main_of
+from tests.helpers import fresh, main_of, without_icons
 
 JSON = {"Accept": "application/json"}
 
@@ -35,7 +35,8 @@ def test_supporting_twice_counts_once(as_user):
     assert fresh(idea).support_count == 1
     page = main_of(browser.get(f"/ideas/{idea.id}"))
     assert "1 Person unterstützt diese Idee." in page
-    assert 'aria-pressed="true">Unterstützung zurückziehen' in page
+    label = '<span class="button-label">Unterstützung zurückziehen</span>'
+    assert f'aria-pressed="true">{label}' in without_icons(page)
     assert f'action="/ideas/{idea.id}/unsupport"' in page
 
 
@@ -70,7 +71,7 @@ def test_withdrawing_twice_removes_once(as_user):
     assert fresh(idea).support_count == 1
     page = main_of(browser.get(f"/ideas/{idea.id}"))
     assert "1 Person unterstützt diese Idee." in page
-    assert 'aria-pressed="false">Unterstützen' in page
+    assert 'aria-pressed="false"><span class="button-label">Unterstützen<' in without_icons(page)
 
 
 def test_withdrawing_a_support_never_given_changes_nothing(as_user):

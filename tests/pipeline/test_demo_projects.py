@@ -206,5 +206,5 @@ def test_demo_projects_show_on_the_roadmap(client, demo):
     assert detail.status_code == 200
     page = html_of(detail)
     assert e(merged.title) in page
-    assert all(e(link.idea.title) in page for link in merged.idea_links)
+    assert all(e(db.session.get(Idea, link.idea_id).title) in page for link in merged.idea_links)
     assert not any(p.internal_notes and e(p.internal_notes) in page for p in projects)

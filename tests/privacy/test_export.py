@@ -193,6 +193,7 @@ def test_the_json_has_every_section_with_the_values_in_the_database(world, as_us
         "sign_ins",
         "roles",
         "ideas",
+        "photos",
         "comments",
         "supports",
         "follows",

@@ -171,5 +171,6 @@ def test_the_idea_page_runs_the_same_queries_for_one_or_three_projects(
     three = measure()
     print(f"\nSQL statements for an idea in 1 -> 3 projects: {one} -> {three}")
     assert one == three
-    # tests/ideas/test_queries.py: 2 and 6 before, plus one for the idea's path
-    assert three == {"anonymous": 3, "resident": 7}
+    # tests/ideas/test_queries.py: 2 and 6 before, plus one for the idea's path and one
+    # for its photos
+    assert three == {"anonymous": 4, "resident": 8}
