@@ -8,18 +8,25 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..rules import RuleError
 from .files import delete_files_after_commit, write_files
 from .models import DESCRIPTION_MAX, IdeaPhoto
-from .processing import process_photo
+from .processing import PhotoRefused, process_photo
 from .storage import file_name, new_key, photo_storage
 
 MAX_PHOTOS = 3
 NOT_YOURS = "Dieses Foto ist nicht mehr verfügbar. Bitte wählen Sie es noch einmal aus."
 TOO_MANY = f"Sie können höchstens {MAX_PHOTOS} Fotos zu einer Idee zeigen."
+# Photos sent but not (yet) on an idea, per person: a form's slots and a few retries need
+# far fewer; `retention run` removes them after RETENTION_PHOTO_DRAFT_HOURS.
+MAX_DRAFTS = 30
+TOO_MANY_DRAFTS = (
+    "Sie haben in den letzten Stunden schon viele Fotos gesendet, die noch zu keiner Idee "
+    "gehören. Bitte reichen Sie zuerst Ihre Idee ein oder senden Sie das Foto morgen."
+)
 
 
 class PhotoError(RuleError):
@@ -42,6 +49,8 @@ def store_draft(owner, data: bytes, description: str) -> IdeaPhoto:
     """Process an upload and keep it as a draft of `owner` (PhotoRefused if it is no
     photo this site takes). The description may still be missing: the form asks for it,
     and the person need not send the photo again."""
+    if _draft_count(owner) >= MAX_DRAFTS:
+        raise PhotoRefused(TOO_MANY_DRAFTS)
     processed = process_photo(data, current_app.config["PHOTO_MAX_PIXELS"])
     photo = IdeaPhoto(
         owner_id=owner.id,
@@ -55,6 +64,14 @@ def store_draft(owner, data: bytes, description: str) -> IdeaPhoto:
     db.session.flush()
     write_files({file_name(photo.key, w): data for w, data in processed.files.items()})
     return photo
+
+
+def _draft_count(owner) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(IdeaPhoto)
+        .where(IdeaPhoto.owner_id == owner.id, IdeaPhoto.idea_id.is_(None))
+    )
 
 
 def may_keep(user, photo: IdeaPhoto, idea=None) -> bool:

@@ -318,3 +318,18 @@ def test_sending_photos_is_limited_per_person_and_text_alone_is_not(resident, ap
     assert len(all_photos()) == 2
     without_photo = resident.submit("/ideas/new", idea_form())
     assert without_photo.status_code == 200 and "Vorschau Ihrer Idee" in html_of(without_photo)
+
+
+def test_a_person_with_many_unused_photos_is_asked_to_submit_first(resident, monkeypatch):
+    """Drafts no idea takes up are bounded per person, before any photo is decoded."""
+    from participation.photos import services
+
+    monkeypatch.setattr(services, "MAX_DRAFTS", 2)
+    for _ in range(2):
+        assert send(resident, images.plain_jpeg()).status_code == 200
+    assert len(all_photos()) == 2
+
+    html = html_of(send(resident, images.plain_jpeg()))
+    assert "Bitte reichen Sie zuerst Ihre Idee ein" in field_error(html, "photo_1")
+    assert e(TITLE) in html
+    assert len(all_photos()) == 2
