@@ -1,7 +1,7 @@
 """What a phone downloads, and what axe finds, on the public pages: the page budgets of issue 12.
 
     .venv/bin/python bench/phone_budget.py
-    .venv/bin/python bench/phone_budget.py --shots docs/screenshots     # also light/dark screenshots
+    .venv/bin/python bench/phone_budget.py --shots docs/screenshots   # with screenshots
     .venv/bin/python bench/phone_budget.py --base-url http://127.0.0.1:5000   # a running site
     .venv/bin/python bench/phone_budget.py \
         --lighthouse /tmp/audit-tools/node/node_modules/lighthouse/cli/index.js
