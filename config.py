@@ -74,7 +74,16 @@ class Config:
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     MAIL_URL = os.environ.get("MAIL_URL", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Zukunft ST <beteiligung@localhost>")
+    # Where answers to a mail go (Reply-To); empty: to the sender.
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "").strip()
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Notification centre (participation/notifications): at most this many of its mails
+    # a person gets a day, summaries included; what is over waits for the next summary.
+    NOTIFICATION_MAILS_PER_DAY = int(os.environ.get("NOTIFICATION_MAILS_PER_DAY", "10"))
+    # Summaries (`flask notifications summaries`, from cron once a day) list what came
+    # in over at most this many days; weekly ones go out on this weekday (0 = Monday).
+    NOTIFICATION_SUMMARY_DAYS = 14
+    NOTIFICATION_WEEKLY_WEEKDAY = int(os.environ.get("NOTIFICATION_WEEKLY_WEEKDAY", "0"))
     # Where "Barriere melden" sends its reports; empty: the address in MAIL_FROM.
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip()
     DISTRICT_DATA = os.environ.get("DISTRICT_DATA", str(BASE_DIR / "data" / "kreis-steinfurt.toml"))
@@ -94,6 +103,8 @@ class Config:
     # on the Datenschutz page; change both together.
     RETENTION_UNCONFIRMED_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_DAYS", "7"))
     RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
+    # Inbox entries and the events behind them (with moderation reasons) go after this.
+    RETENTION_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_NOTIFICATION_DAYS", "180"))
     # Former texts of contributions in the moderation log (an idea before an edit, a
     # deleted comment's words) are redacted after this period; the comment row itself
     # loses its text at deletion.

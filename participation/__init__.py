@@ -125,6 +125,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from . import notifications
     from .accounts.second_factor.views import bp as second_factor_bp
     from .accounts.session_views import bp as sessions_bp
     from .accounts.views import bp as accounts_bp
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
+    notifications.init_app(app)
 
 
 def _register_request_boundary(app: Flask) -> None:
@@ -176,6 +178,6 @@ def _register_request_boundary(app: Flask) -> None:
     @app.teardown_request
     def deliver_mail(error: BaseException | None) -> None:
         if error is None and app.config["MAIL_DELIVER_AFTER_REQUEST"]:
-            from .notifications.services import deliver_pending_after_request
+            from .outbox.services import deliver_pending_after_request
 
             deliver_pending_after_request()

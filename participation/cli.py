@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(recount_command)
     app.cli.add_command(export_command)
@@ -98,7 +99,7 @@ outbox_cli = AppGroup("outbox", help="E-Mail-Ausgang.")
 @click.option("--limit", default=500, show_default=True, help="Höchstens so viele Nachrichten")
 def send_outbox_command(limit: int) -> None:
     """Deliver due messages; failures stay queued for the next run."""
-    from .notifications.services import deliver_pending
+    from .outbox.services import deliver_pending
 
     report = deliver_pending(limit=limit)
     click.echo(
@@ -106,6 +107,31 @@ def send_outbox_command(limit: int) -> None:
         f"{report.given_up} aufgegeben."
     )
     if report.failed or report.given_up:
+        sys.exit(1)
+
+
+notifications_cli = AppGroup("notifications", help="Benachrichtigungen.")
+
+
+@notifications_cli.command("summaries")
+def send_summaries_command() -> None:
+    """Send the daily and weekly summaries that are due (cron, once a day; running it
+    twice, or on two servers at once, sends nothing twice)."""
+    from .notifications.summaries import send_summaries
+
+    def progress(done: int, total: int) -> None:
+        if done % 200 == 0 or done == total:
+            click.echo(f"  {done}/{total} Personen geprüft", err=True)
+
+    report = send_summaries(progress=progress)
+    click.echo(
+        f"{report.mails} Zusammenfassungen in den Ausgang gelegt, "
+        f"mit {report.notifications} Benachrichtigungen."
+    )
+    if report.failed:
+        click.echo(
+            f"{report.failed} fehlgeschlagen (siehe Log; der nächste Lauf versucht es erneut)."
+        )
         sys.exit(1)
 
 
@@ -146,6 +172,10 @@ def retention_run_command() -> None:
         f"{report.photo_drafts_deleted} nie eingereichte Fotos gelöscht "
         f"(älter als {config['RETENTION_PHOTO_DRAFT_HOURS']} Stunden)."
     )
+    click.echo(
+        f"{report.notifications_deleted} Benachrichtigungen gelöscht "
+        f"(älter als {config['RETENTION_NOTIFICATION_DAYS']} Tage)."
+    )
 
 
 DEMO_ACCOUNTS = [
@@ -166,6 +196,7 @@ DEMO_ACCOUNTS = [
 def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     """Fill the database with believable demo content (with a progress bar)."""
     from .demo.generate import DEMO_PASSWORD, generate
+    from .demo.inboxes import demo_week, write_inboxes
     from .demo.photos import ideas_with_photos, write_demo_photos
     from .demo.pipeline import projects_to_create, write_projects, write_ratings
     from .ideas.models import Idea
@@ -181,6 +212,9 @@ def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
         planned = write_projects(seed, progress=bar.update)
     with click.progressbar(length=len(ideas_with_photos()), label="Fotos zeichnen") as bar:
         photos = write_demo_photos(seed, progress=bar.update)
+    week = demo_week()
+    with click.progressbar(length=len(week.events), label="Benachrichtigungen verteilen") as bar:
+        inboxes = write_inboxes(week, progress=bar.update)
     db.session.commit()
     click.echo(
         f"{report.users} Personen, {report.ideas} Ideen, {report.supports} Unterstützungen, "
@@ -191,6 +225,10 @@ def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
         f"in Projekte übernommen, {planned.declined} nicht weiterverfolgt."
     )
     click.echo(f"{photos} Fotos zu Ideen gezeichnet.")
+    click.echo(
+        f"{inboxes.notifications} Benachrichtigungen zu {inboxes.events} Ereignissen der "
+        f"letzten 7 Tage, {inboxes.unread} davon ungelesen (ohne E-Mails)."
+    )
     click.echo(
         f"Demo-Konten (Passwort „{DEMO_PASSWORD}“): " + ", ".join(a[0] for a in DEMO_ACCOUNTS)
     )

@@ -7,7 +7,7 @@ that has everything it needs; pages that gather several features go into `pages`
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # Shared core: configuration, extensions, text, time, errors and input, roles and
-    # scopes, the audit log, the outbox.
+    # scopes, the audit log, the outbox, the record of events.
     (
         "extensions",
         "timeutil",
@@ -25,7 +25,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "templating",
         "roles",
         "audit",
-        "notifications",
+        "outbox",
+        "events",
         "health",
         "maps",
     ),
@@ -38,7 +39,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rating",),
     ("projects",),
     ("roadmap",),
-    ("reports",),
+    # The notification centre decides who hears of an event; it reads every feature.
+    ("reports", "notifications"),
     # Composers on top: pages that gather features, demo data, commands, the app.
     ("pages", "privacy", "retention", "admin", "sharing"),
     ("demo", "cli", "models", "layers", "__init__"),

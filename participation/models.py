@@ -3,9 +3,11 @@
 from .accounts.models import User
 from .accounts.second_factor.models import RecoveryCode
 from .audit import AuditEntry
+from .events import Event
 from .ideas.models import Comment, Follow, Idea, Support
 from .moderation.models import ReasonTemplate, Report
-from .notifications.models import OutboxMessage
+from .notifications.models import Notification, NotificationSettings
+from .outbox.models import OutboxMessage
 from .photos.models import IdeaPhoto
 from .projects.models import Project
 from .rating.models import Assessment
@@ -24,12 +26,15 @@ __all__ = [
     "Assessment",
     "AuditEntry",
     "Comment",
+    "Event",
     "FieldOfAction",
     "Follow",
     "GoverningBody",
     "Idea",
     "IdeaPhoto",
     "Municipality",
+    "Notification",
+    "NotificationSettings",
     "OutboxMessage",
     "Page",
     "PageVersion",

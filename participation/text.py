@@ -91,8 +91,12 @@ def _sanitised_html(source: str) -> str:
 
 
 def plain_text(source: str | None) -> str:
-    """Text without any markup, e.g. for excerpts and e-mails."""
-    return bleach.clean(markdown.markdown(source or ""), tags=set(), strip=True).strip()
+    """Text without any markup, e.g. for excerpts and e-mails.
+
+    For plain text, not HTML: "&" stays "&" (not "&amp;") and "<b>" written by a
+    person stays as they wrote it, as on the page."""
+    stripped = bleach.clean(_sanitised_html(source or ""), tags=set(), strip=True)
+    return unescape(stripped).strip()
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

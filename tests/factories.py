@@ -9,7 +9,7 @@ from participation.accounts.models import User, UserKind
 from participation.accounts.passwords import hash_password
 from participation.accounts.second_factor import totp
 from participation.extensions import db
-from participation.notifications.models import OutboxMessage
+from participation.outbox.models import OutboxMessage
 from participation.roles import RoleAssignment
 from participation.strategy.models import Municipality
 from participation.timeutil import utcnow
@@ -214,3 +214,38 @@ def idea_form_data(default_title: str, default_body: str, **changes) -> dict:
         "municipality": str(get_municipality("rheine").id),
     }
     return {**data, **changes}
+
+
+def notifications_of(user):
+    """A person's inbox entries as the database has them now, oldest first."""
+    from participation.notifications.models import Notification
+
+    db.session.expire_all()
+    query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    return list(db.session.scalars(query))
+
+
+def choose_channels(user, **channels: str) -> None:
+    """A person's channel per category, as the preferences page stores it
+    (e.g. `followed="immediate"`); the categories not named keep theirs."""
+    from participation.notifications.settings import change_channels
+
+    change_channels(user.id, channels)
+    db.session.commit()
+
+
+def channels_of(user) -> dict[str, str]:
+    """The channel of each category a person has now (the defaults without a row)."""
+    from participation.notifications.categories import Category
+    from participation.notifications.settings import settings_of
+
+    db.session.expire_all()
+    chosen = settings_of(user.id)
+    return {category.value: chosen.channel(category) for category in Category}
+
+
+def stop_path(message: OutboxMessage) -> str:
+    """The site-relative path of a mail's stop link (its List-Unsubscribe address)."""
+    assert message.unsubscribe_url, f"mail {message.subject!r} has no stop link"
+    assert message.unsubscribe_url in message.body, "the text shows the same stop link"
+    return "/" + message.unsubscribe_url.split("://", 1)[-1].split("/", 1)[1]

@@ -11,7 +11,7 @@ from markupsafe import escape
 from participation import forms
 from participation.accounts.models import User
 from participation.extensions import db
-from participation.notifications.models import OutboxMessage
+from participation.outbox.models import OutboxMessage
 from participation.strategy.services import get_page
 from participation.timeutil import utcnow
 from tests.factories import count_rows, create_user, outbox

@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from participation.errors import ERROR_TEXTS
 from participation.extensions import db, limiter
+from participation.ideas import services as ideas
 from participation.ideas.models import Comment, Idea
 from participation.moderation import reasons
 from participation.projects import services as projects
@@ -26,6 +27,7 @@ from tests.factories import (
     create_idea,
     create_user,
     fresh_code,
+    notifications_of,
 )
 from tests.helpers import csrf_token_from, field_error, fresh, html_of
 from tests.photos.helpers import add_photos
@@ -38,6 +40,7 @@ QUERY_NAMES = (
     "page", "field", "municipality", "state", "sort", "q", "kind", "status", "action",
     "actor", "object_type", "object_id", "day", "unrated", "min_supports", "rated", "taken",
     "measure", "title", "body", "next", "idea", "wiederherstellung", "seite", "ansicht",
+    "ungelesen",
 )  # fmt: skip
 HOSTILE_QUERY_VALUES = (
     "\x00", "a\x00b", str(10**20), str(2**63), "-1", "²", "2026-02-31", "0001-01-01",
@@ -55,6 +58,7 @@ FORM_NAMES = (
     "role", "code", "app_code", "new_password", "new_password_confirm", "remember",
     "remove_contributions", "base_version", "confirm", "latitude", "longitude",
     "photo_1", "photo_1_description", "photo_1_id", "photo_1_remove", "photos",
+    "decisions", "replies", "my_ideas", "followed", "projects", "staff", "List-Unsubscribe",
 )  # fmt: skip
 HOSTILE_FORM_VALUES = (
     "a\x00b", str(10**20), str(2**63), "-1", "²", "31.02.2027", "2027-02-31", "99999-01-01",
@@ -117,6 +121,9 @@ def world(app, no_rate_limits):
     pending = create_idea(author, state="pending")
     rejected = create_idea(author, state="rejected")
     [photo] = add_photos(rated, "Ein Foto der Mitfahrbank")
+    ideas.add_comment(admin, idea, "Eine Nachricht für die Autorin")
+    db.session.commit()
+    notification = notifications_of(author)[0]  # her inbox entry
     return {
         "admin": admin,
         "author": author,
@@ -139,6 +146,7 @@ def world(app, no_rate_limits):
             "project_id": str(project.id),
             "source_id": str(funding.id),
             "milestone_id": str(milestone.id),
+            "notification_id": str(notification.id),  # the author's: others get a 404
             "token": "abc",
             "decision": "reject",
             "kind": "projects",

@@ -84,4 +84,4 @@ def test_no_modules_import_each_other():
 def test_the_walk_sees_a_known_import():
     """A guard against a test that reads nothing: accounts' services use the outbox."""
     graph = import_graph()
-    assert "participation.notifications.services" in graph["participation.accounts.services"]
+    assert "participation.outbox.services" in graph["participation.accounts.services"]

@@ -17,9 +17,10 @@ from aiosmtpd.smtp import AuthResult
 from participation.accounts import views as account_views
 from participation.accounts.models import User
 from participation.extensions import db
-from participation.notifications.services import deliver_pending
+from participation.ideas.services import publish_idea
+from participation.outbox.services import deliver_pending
 from participation.timeutil import utcnow
-from tests.factories import count_rows, create_user, link_from, outbox
+from tests.factories import count_rows, create_idea, create_user, link_from, outbox
 
 CONFIRM_SUBJECT = "Bitte bestätigen Sie Ihre E-Mail-Adresse"
 
@@ -211,7 +212,8 @@ def test_without_mail_url_messages_go_to_the_log(browser, runner, caplog):
 
 
 @pytest.mark.usefixtures("mail_url")
-def test_mail_arrives_at_the_smtp_server(browser, runner, smtp_server):
+def test_mail_arrives_at_the_smtp_server(app, browser, runner, smtp_server, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_REPLY_TO", "moderation@kreis.example")
     inbox = smtp_server()
     register(browser)
     result = send(runner)
@@ -220,12 +222,38 @@ def test_mail_arrives_at_the_smtp_server(browser, runner, smtp_server):
     assert recipients == ["anna@example.org"]
     assert message["To"] == "anna@example.org"
     assert message["From"] == "Zukunft ST <beteiligung@kreis.example>"
+    assert message["Reply-To"] == "moderation@kreis.example"
     assert message["Subject"] == CONFIRM_SUBJECT
-    body = message.get_content()
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message.get_content_type() == "multipart/alternative"
+    body = message.get_body(("plain",)).get_content()
     assert "Guten Tag Anna M.," in body
     [mail] = outbox()
     assert link_from(mail, "/confirm/") in body
+    assert link_from(mail, "/confirm/") in message.get_body(("html",)).get_content()
     assert mail.sent_at is not None
+    # A mail about one's account is not news: nothing to unsubscribe from.
+    assert mail.unsubscribe_url is None
+    assert message["List-Unsubscribe"] is None and message["List-Unsubscribe-Post"] is None
+
+
+@pytest.mark.usefixtures("mail_url")
+def test_a_notification_mail_offers_one_click_unsubscribing(runner, smtp_server):
+    inbox = smtp_server()
+    author = create_user("anna@example.org")
+    idea = create_idea(author, state="pending", title="Ein Dorfladen für Laer")
+    publish_idea(create_user(roles=("moderator",)), idea)
+    db.session.commit()
+
+    assert send(runner).exit_code == 0
+    [(_recipients, message)] = inbox.messages
+    [mail] = outbox()
+    assert mail.unsubscribe_url.startswith("http://localhost/benachrichtigungen/abbestellen/")
+    assert message["List-Unsubscribe"] == f"<{mail.unsubscribe_url}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert "„Ein Dorfladen für Laer“ ist freigegeben" in message.get_body(("plain",)).get_content()
+    assert "„Ein Dorfladen für Laer“ ist freigegeben" in message.get_body(("html",)).get_content()
 
 
 @pytest.mark.usefixtures("mail_url")
@@ -287,7 +315,7 @@ def test_one_failing_message_does_not_block_the_others(browser, runner, smtp_ser
     register(browser, "anna@example.org")
     browser.submit("/password/forgot", {"email": "berta@example.org"})
 
-    from participation.notifications import mailer
+    from participation.outbox import mailer
 
     real_send = mailer.SmtpMailer.send
 

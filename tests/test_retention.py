@@ -9,7 +9,7 @@ from participation.accounts.models import SignInSession, User
 from participation.accounts.sessions import record_sign_in
 from participation.extensions import db
 from participation.ideas.models import Comment, Follow
-from participation.notifications.models import OutboxMessage
+from participation.outbox.models import OutboxMessage
 from participation.timeutil import utcnow
 from tests.factories import count_rows, create_comment, create_idea, create_user
 from tests.helpers import main_of
@@ -209,3 +209,30 @@ def test_the_datenschutz_page_names_the_log_period_and_deletion_at_the_account(a
     assert "[Frist ergänzen" not in storage
     rights = page.split("Ihre Rechte", 1)[1]
     assert "Unter „Konto löschen“ löschen Sie Ihr Konto ebenso selbst" in rights
+
+
+def test_inbox_entries_and_their_events_go_after_the_period(app, runner, client):
+    from participation.events import Event
+    from participation.ideas import services as ideas
+    from participation.notifications.models import Notification
+
+    author = create_user("autorin@example.org")
+    idea = create_idea(author, title="Bänke am Emsufer")
+    talker = create_user("gespraechig@example.org")
+    ideas.add_comment(talker, idea, "Alte Nachricht")
+    db.session.commit()
+    old_event = db.session.scalar(select(Event).where(Event.kind == "comment.published"))
+    old_event.created_at = utcnow() - timedelta(days=181)
+    old_id = old_event.id
+    ideas.add_comment(talker, idea, "Neue Nachricht")
+    db.session.commit()
+    assert count_rows(Notification) == 2  # the author heard of both
+    new_id = db.session.scalar(select(Event.id).where(Event.id != old_id))
+
+    output = _run(runner)
+
+    assert "1 Benachrichtigungen gelöscht (älter als 180 Tage)." in output
+    assert _ids(Event) == {new_id}
+    assert [n.event_id for n in db.session.scalars(select(Notification))] == [new_id]
+    page = main_of(client.get("/datenschutz"))
+    assert "Einträge im Postfach löschen wir 180 Tage nach dem Ereignis." in page

@@ -19,7 +19,7 @@ from participation.accounts.models import SignInSession, User
 from participation.accounts.sessions import record_sign_in
 from participation.extensions import db
 from participation.ideas.models import Comment
-from participation.notifications.models import OutboxMessage
+from participation.outbox.models import OutboxMessage
 from participation.timeutil import utcnow
 from tests.factories import count_rows, create_idea, create_user, find_user, link_from, outbox
 from tests.helpers import Browser, FreshGlobalsClient

@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask import current_app
 
 from ..links import external_url
-from ..notifications.services import mailed_recently, queue_mail
+from ..outbox.services import mailed_recently, queue_mail
 from ..timeutil import utcnow
 from . import tokens
 from .models import SignInSession, User

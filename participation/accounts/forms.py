@@ -161,10 +161,6 @@ class RegistrationForm(ProfileFields, HumanCheckForm):
 class ProfileForm(ProfileFields):
     # Staff may keep the names they were given: the service knows who asks.
     reserved_names_left_to_service = True
-    notify_comments = BooleanField("E-Mail bei neuen Kommentaren zu Ideen, denen ich folge")
-    notify_state_changes = BooleanField(
-        "E-Mail, wenn sich der Stand einer Idee ändert, der ich folge"
-    )
 
 
 class LoginForm(FlaskForm):

@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, and_, func, or_, true
+from sqlalchemy import ForeignKey, Index, String, and_, func, or_
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,8 +41,6 @@ class User(UserMixin, db.Model):
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
     )
-    notify_comments: Mapped[bool] = mapped_column(default=True, server_default=true())
-    notify_state_changes: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]

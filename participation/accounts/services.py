@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..links import external_url
-from ..notifications.services import mailed_recently, queue_mail
+from ..outbox.services import mailed_recently, queue_mail
 from ..roles import Role, RoleAssignment
 from ..rules import RuleError
 from ..strategy.models import Municipality
@@ -34,8 +34,6 @@ class ProfileData:
     kind: str = UserKind.RESIDENT
     organisation_name: str | None = None
     municipality_id: int | None = None
-    notify_comments: bool | None = None
-    notify_state_changes: bool | None = None
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -69,9 +67,6 @@ def _apply_profile(user: User, profile: ProfileData) -> None:
     user.kind = profile.kind
     user.organisation_name = organisation_name or None
     user.municipality_id = municipality_id
-    for preference in ("notify_comments", "notify_state_changes"):
-        if getattr(profile, preference) is not None:
-            setattr(user, preference, getattr(profile, preference))
 
 
 def _check_name(user: User, field: str, name: str) -> None:

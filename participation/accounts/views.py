@@ -39,14 +39,7 @@ def _profile_data(form) -> services.ProfileData:
         kind=form.kind.data,
         organisation_name=form.organisation_name.data,
         municipality_id=form.municipality.data or None,
-        notify_comments=_checkbox(form, "notify_comments"),
-        notify_state_changes=_checkbox(form, "notify_state_changes"),
     )
-
-
-def _checkbox(form, name: str) -> bool | None:
-    field = getattr(form, name, None)
-    return None if field is None else bool(field.data)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -94,6 +94,6 @@ class ReasonTemplateForm(FlaskForm):
         "Text",
         filters=[strip_filter],
         validators=[required("Bitte geben Sie den Text an."), length(5, 2000, label="Der Text")],
-        description="Geht per E-Mail an die Autorin oder den Autor.",
+        description="Erreicht die Autorin oder den Autor als Benachrichtigung.",
         render_kw={"rows": 4},
     )

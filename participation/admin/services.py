@@ -16,7 +16,7 @@ from ..accounts.second_factor.services import remove_second_factor
 from ..accounts.services import end_all_sessions, send_confirmation
 from ..extensions import db
 from ..links import external_url
-from ..notifications.services import queue_mail
+from ..outbox.services import queue_mail
 from ..pagination import Page
 from ..query_filters import QueryFilter, page, text
 from ..roles import ROLE_LABELS, Role, RoleAssignment, is_admin, is_last_admin, lock_admins

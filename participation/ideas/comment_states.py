@@ -2,7 +2,7 @@
 
 from sqlalchemy import update
 
-from .. import audit
+from .. import audit, events
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Comment, CommentState, Idea
@@ -44,6 +44,7 @@ def change_comment_state(
         )
     audit.record(actor, f"comment.{action}", comment, before=before, after=target, reason=reason)
     db.session.flush()
+    events.record("comment.state", actor, comment=comment, action=action, reason=reason)
     return action
 
 
@@ -53,3 +54,4 @@ def correct_comment(actor, comment: Comment, body: str, note: str) -> None:
     comment.body, comment.edited_at = body.strip(), utcnow()
     audit.record(actor, "comment.correct", comment, before=before, after=comment.body, reason=note)
     db.session.flush()
+    events.record("comment.corrected", actor, comment=comment, reason=note)

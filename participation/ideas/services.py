@@ -6,13 +6,13 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import audit
+from .. import audit, events
 from ..extensions import db
 from ..roles import PLANNING_ROLES, has_any_role, in_scope, is_member
 from ..rules import RuleError
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
-from . import notify, permissions, places
+from . import permissions, places
 from .models import (
     STATE_LABELS,
     TRENDING_WINDOW,
@@ -86,16 +86,13 @@ def change_state(
     *,
     action: str | None = None,
     system: bool = False,
-    author_told: bool = False,
-    everyone_told: bool = False,
 ) -> Idea:
     """The one way an idea changes state: checked, logged and announced.
 
     `action` pins the transition a named service stands for, so that e.g.
     `restore_idea` cannot publish a pending idea that no moderator has read.
-    `system` marks an automatic change (auto-hide after reports) without an actor;
-    `author_told` when the caller mails the author itself (moderation decisions),
-    `everyone_told` when it also mails the followers (the pipeline's answers).
+    `system` marks an automatic change (auto-hide after reports) without an actor.
+    The change is recorded as an event; the notification centre tells whom it concerns.
     """
     transition = TRANSITIONS.get((idea.state, target))
     if transition is None or (action is not None and transition.action != action):
@@ -117,8 +114,9 @@ def change_state(
         actor, f"idea.{transition.action}", idea, before=before, after=target, reason=reason
     )
     db.session.flush()
-    if not everyone_told:
-        notify.state_changed(idea, before, actor, author_told=author_told)
+    events.record(
+        "idea.state", actor, idea=idea, action=transition.action, before=before, reason=reason
+    )
     who = actor.id if actor is not None else "System"
     current_app.logger.info("Idee %s: %s -> %s durch %s", idea.id, before, target, who)
     return idea
@@ -299,7 +297,7 @@ def add_comment(user, idea: Idea, body: str, parent: Comment | None = None) -> C
     db.session.flush()
     if state == CommentState.PUBLISHED:
         _bump(Idea.comment_count, idea.id, 1)
-        notify.new_comment(idea, comment, user)
+        events.record("comment.published", user, comment=comment)
     audit.record(user, "comment.create", comment, after=state)
     return comment
 

@@ -15,7 +15,7 @@ from ..photos.uploads import (
 from ..ratelimits import person_and_address_limit, write_limit
 from ..strategy.geography import district_bounds
 from ..strategy.services import field_choices, municipality_choices
-from . import listing, notify, permissions, places, services
+from . import listing, permissions, places, services
 from .forms import TITLE_MAX, CommentEditForm, CommentForm, IdeaForm
 from .loaders import visible_comment_or_404, visible_idea_or_404
 from .models import STATE_EXPLANATIONS, STATE_LABELS, Comment, Idea
@@ -233,24 +233,13 @@ def change_follow(idea_id: int, add: bool):
     idea = visible_idea_or_404(idea_id)
     if add:
         services.follow_idea(current_user, idea)
-        flash("Sie verfolgen diese Idee und erhalten E-Mails zu Neuigkeiten.", "success")
+        flash(
+            "Sie verfolgen diese Idee. Neuigkeiten finden Sie unter Benachrichtigungen.", "success"
+        )
     else:
         services.unfollow_idea(current_user.id, idea.id)
         flash("Sie verfolgen diese Idee nicht mehr.", "success")
     return redirect(url_for("ideas.detail", idea_id=idea.id))
-
-
-@bp.route("/unfollow/<token>", methods=["GET", "POST"])
-@write_limit("SUPPORT_RATE_LIMIT")
-def unfollow_by_mail(token: str):
-    """The link in a mail asks first: mail scanners open links, only people press buttons."""
-    ids = notify.read_unfollow_token(token)
-    if ids is None:
-        abort(404)
-    if request.method == "POST":
-        services.unfollow_idea(*ids)
-    idea = db.session.get(Idea, ids[1])
-    return render_template("ideas/unfollowed.html", idea=idea, done=request.method == "POST")
 
 
 @bp.post("/ideas/<int:idea_id>/comments")

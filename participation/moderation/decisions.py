@@ -1,8 +1,8 @@
 """Moderation decisions: each one checked, logged, explained to the author.
 
 Idea state changes go through `ideas.services` (the one table of transitions);
-this module adds what moderation owns: reports, decision times, author mail,
-corrections and blocks.
+this module adds what moderation owns: reports, decision times, corrections and
+blocks. Each decision is recorded as an event; the notification centre tells the author.
 """
 
 from datetime import datetime
@@ -10,15 +10,14 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select, update
 
-from .. import audit
+from .. import audit, events
 from ..accounts.models import User
 from ..accounts.services import end_all_sessions
 from ..extensions import db
-from ..ideas import comment_states, notify
+from ..ideas import comment_states
 from ..ideas import services as ideas
 from ..ideas.models import Comment, CommentState, Idea, IdeaState
-from ..links import external_url
-from ..notifications.services import queue_mail
+from ..outbox.services import queue_mail
 from ..photos import services as photos
 from ..photos.models import IdeaPhoto
 from ..roles import lock_admins
@@ -26,16 +25,6 @@ from ..rules import RuleError
 from ..timeutil import utcnow
 from .models import Report
 from .permissions import block_refusal, can_moderate_municipality
-
-DECISION_SUBJECTS = {
-    "publish": "Ihre Idee ist freigegeben",
-    "reject": "Ihre Idee wurde nicht freigegeben",
-    "hide": "Ihr Beitrag wurde ausgeblendet",
-    "restore": "Ihr Beitrag ist wieder sichtbar",
-    "correct": "Die Moderation hat Ihren Beitrag korrigiert",
-    "approve": "Ihr Kommentar ist freigegeben",
-    "photo_remove": "Die Moderation hat ein Foto Ihrer Idee entfernt",
-}
 
 
 class ModerationError(RuleError):
@@ -45,26 +34,6 @@ class ModerationError(RuleError):
 def _require_scope(moderator, idea: Idea) -> None:
     if not can_moderate_municipality(moderator, idea.municipality_id):
         raise ideas.NotAllowed("Diese Kommune gehört nicht zu Ihrem Bereich.")
-
-
-def _tell_author(
-    author: User, action: str, *, idea: Idea, reason=None, comment=None, photo=None
-) -> None:
-    if author.deleted_at is not None:
-        return
-    queue_mail(
-        author.email,
-        DECISION_SUBJECTS[action],
-        "moderation_decision",
-        user=author,
-        action=action,
-        idea=idea,
-        comment=comment,
-        reason=reason,
-        photo=photo,
-        idea_url=external_url("ideas.detail", idea_id=idea.id),
-        revise_url=external_url("ideas.revise", idea_id=idea.id),
-    )
 
 
 def resolve_reports(moderator, resolution: str, *, idea=None, comment=None) -> int:
@@ -81,14 +50,12 @@ def resolve_reports(moderator, resolution: str, *, idea=None, comment=None) -> i
 
 def _decide_idea(moderator, idea: Idea, action: str, target: str, reason=None, category=None):
     _require_scope(moderator, idea)
-    ideas.change_state(moderator, idea, target, reason, action=action, author_told=True)
+    ideas.change_state(moderator, idea, target, reason, action=action)
     idea.reason_category = category if reason else None
     if action in ("publish", "reject"):
         idea.decided_at = utcnow()
     if action in ("hide", "restore"):
         resolve_reports(moderator, "hidden" if action == "hide" else "restored", idea=idea)
-    author = db.session.get(User, idea.author_id)
-    _tell_author(author, action, idea=idea, reason=idea.state_reason)
     return idea
 
 
@@ -120,7 +87,7 @@ def correct_idea(moderator, idea: Idea, title: str, body: str, note: str) -> Ide
     after = {"title": idea.title, "body": idea.body}
     audit.record(moderator, "idea.correct", idea, before=before, after=after, reason=note)
     db.session.flush()
-    _tell_author(db.session.get(User, idea.author_id), "correct", idea=idea, reason=note)
+    events.record("idea.corrected", moderator, idea=idea, reason=note)
     return idea
 
 
@@ -136,8 +103,9 @@ def remove_photo(moderator, photo: IdeaPhoto, reason: str) -> Idea:
     photos.remove_photo(photo)
     audit.record(moderator, "idea.photo_remove", idea, before=description, reason=reason.strip())
     db.session.flush()
-    author = db.session.get(User, idea.author_id)
-    _tell_author(author, "photo_remove", idea=idea, reason=reason.strip(), photo=description)
+    events.record(
+        "idea.photo_removed", moderator, idea=idea, reason=reason.strip(), photo=description
+    )
     return idea
 
 
@@ -158,25 +126,20 @@ COMMENT_TARGETS = {
 def decide_comment(
     moderator, comment: Comment, action: str, reason: str | None = None, category: str | None = None
 ) -> str:
-    """Approve, reject, hide or restore a comment; the author hears of it, and on
-    approval the idea's followers hear of the new comment as if it came in now."""
-    idea = _comment_idea(moderator, comment)
+    """Approve, reject, hide or restore a comment (recorded as an event: the author
+    hears of it, and on approval the idea's audience hears of the new comment)."""
+    _comment_idea(moderator, comment)
     comment_states.change_comment_state(
         moderator, comment, COMMENT_TARGETS[action], reason, action=action
     )
     comment.reason_category = category if reason else None
     if action in ("hide", "restore"):
         resolve_reports(moderator, "hidden" if action == "hide" else "restored", comment=comment)
-    mail_action = "hide" if action == "reject" else action
-    author = db.session.get(User, comment.author_id)
-    _tell_author(author, mail_action, idea=idea, comment=comment, reason=comment.state_reason)
-    if action == "approve":
-        notify.new_comment(idea, comment, author)
     return action
 
 
 def correct_comment(moderator, comment: Comment, body: str, note: str) -> None:
-    idea = _comment_idea(moderator, comment)
+    _comment_idea(moderator, comment)
     if comment.state == CommentState.DELETED:
         raise ModerationError("Ein gelöschter Kommentar kann nicht korrigiert werden.")
     if not note.strip():
@@ -184,9 +147,6 @@ def correct_comment(moderator, comment: Comment, body: str, note: str) -> None:
             "Bitte sagen Sie der Autorin oder dem Autor, was Sie geändert haben.", "note"
         )
     comment_states.correct_comment(moderator, comment, body, note)
-    _tell_author(
-        db.session.get(User, comment.author_id), "correct", idea=idea, comment=comment, reason=note
-    )
 
 
 def dismiss_reports(moderator, *, idea=None, comment=None) -> int:

@@ -18,7 +18,7 @@ class ReasonForm(FlaskForm):
         "Begründung",
         filters=[strip_filter],
         validators=[length(max_len=2000, label="Die Begründung"), NoControlCharacters()],
-        description="Die Autorin oder der Autor bekommt diese Begründung per E-Mail.",
+        description="Die Autorin oder der Autor erhält diese Begründung als Benachrichtigung.",
         render_kw={"rows": 4},
     )
 
@@ -72,7 +72,7 @@ class CorrectionForm(FlaskForm):
         ],
         description=(
             "Zum Beispiel „Telefonnummer entfernt“. "
-            "Die Autorin oder der Autor erfährt es per E-Mail."
+            "Die Autorin oder der Autor erfährt es als Benachrichtigung."
         ),
     )
 

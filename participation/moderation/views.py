@@ -144,7 +144,7 @@ def decide_idea_with_reason(idea_id: int, decision: str):
         else:
             flash(
                 f"„{found.title}“ ist {done}. "
-                "Die Begründung geht per E-Mail an die Autorin oder den Autor.",
+                "Die Autorin oder der Autor erhält die Begründung als Benachrichtigung.",
                 "success",
             )
             return redirect(url_for("moderation.queue"))
@@ -206,8 +206,8 @@ def remove_photo(photo_id: int):
             attach_error(form, error)
         else:
             flash(
-                "Das Foto ist entfernt. Die Begründung geht per E-Mail an die Autorin "
-                "oder den Autor.",
+                "Das Foto ist entfernt. Die Autorin oder der Autor erhält die Begründung "
+                "als Benachrichtigung.",
                 "success",
             )
             return redirect(url_for("moderation.idea", idea_id=found.id))
@@ -252,7 +252,8 @@ def decide_comment_with_reason(comment_id: int, decision: str):
             attach_error(form, error)
         else:
             flash(
-                "Der Kommentar ist ausgeblendet. Die Begründung geht per E-Mail an die Person.",
+                "Der Kommentar ist ausgeblendet. Die Person erhält die Begründung als "
+                "Benachrichtigung.",
                 "success",
             )
             return redirect(url_for("moderation.queue"))

@@ -2,13 +2,14 @@
 
 The person's row stays, emptied, so that what they wrote keeps its author: it reads
 "Gelöschtes Konto" and holds an address no mail reaches, no password, no settings,
-roles, second factor or sessions. What points at the person goes (follows, mails to
-them) or forgets them (supports keep counting, reports stay for the moderation); their
-address and names are replaced in mails to others and in the moderation log. Their
-public ideas and comments stay under "Gelöschtes Konto" unless they take them along;
-what the public cannot read (waiting, rejected, hidden, withdrawn) goes in any case, for
-nobody is left to revise or answer it. Staff ratings and notes stay: they are the
-district's records.
+roles, second factor or sessions. What points at the person goes (follows, inbox
+entries, mails to them) or forgets them (supports keep counting, reports stay for the
+moderation); their address and names are replaced in mails to others, in the moderation
+log and in the events the inbox tells of. Their public ideas and comments stay under
+"Gelöschtes Konto" unless they take them along; what the public cannot read (waiting,
+rejected, hidden, withdrawn) goes in any case, for nobody is left to revise or answer it,
+and so do the events and others' inbox entries about what goes. Staff ratings and notes
+stay: they are the district's records.
 
 Everything happens in the caller's transaction; nothing here commits.
 """
@@ -17,21 +18,24 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, update
+from markupsafe import escape
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 
 from .. import audit
 from ..accounts.models import User, UserKind
 from ..accounts.second_factor.services import remove_second_factor
 from ..accounts.services import end_all_sessions
 from ..audit import AuditEntry, redaction
+from ..events import Event
 from ..extensions import db
 from ..ideas.erasure import erase_contributions
 from ..ideas.models import PUBLIC_STATES, Comment, CommentState, Follow, Idea, Support
 from ..links import external_url
 from ..moderation.models import Report
 from ..moderation.services import close_reports_about
-from ..notifications.models import OutboxMessage
-from ..notifications.services import queue_mail
+from ..notifications.inbox import forget_person as forget_notifications
+from ..outbox.models import OutboxMessage
+from ..outbox.services import queue_mail
 from ..photos.models import IdeaPhoto
 from ..photos.services import remove_drafts_of
 from ..projects.models import ProjectFollow
@@ -83,12 +87,14 @@ def delete_account(user: User, remove_contributions: bool) -> None:
     own = _own_contributions(user)
     erased_ideas, erased_comments = _take_contributions(user, remove_contributions)
     _forget_mails_about(erased_ideas, erased_comments)
+    _forget_events_about(erased_ideas, erased_comments)
     remove_drafts_of(user)  # photos never sent with an idea; an erased idea's go with it
     _scrub_own_texts(user, replacements)
     _unlink(user)
     _forget_mails(user, address, names, own)
     redaction.replace_mentions(address)
     redaction.replace_mentions(names, where=_log_entries_about(user, own))
+    _scrub_events_about(own, replacements)
     _empty_account(user)
     remove_second_factor(user)  # the app's secret and the recovery codes
     end_all_sessions(user)
@@ -140,7 +146,8 @@ def _scrub_row(row, columns, replacements: dict[str, str]) -> None:
 
 
 def _unlink(user: User) -> None:
-    """Follows go; supports and reports stay without the person."""
+    """Follows and notifications go; supports and reports stay without the person."""
+    forget_notifications(user.id)
     for statement in (
         delete(Follow).where(Follow.user_id == user.id),
         delete(ProjectFollow).where(ProjectFollow.user_id == user.id),
@@ -161,12 +168,23 @@ def _forget_mails(user: User, address: dict, names: dict, own: "OwnContributions
     db.session.execute(
         delete(OutboxMessage).where(to_them), execution_options={"synchronize_session": False}
     )
-    columns = (OutboxMessage.subject, OutboxMessage.body)
-    mentioning = select(OutboxMessage).where(redaction.mentioning(columns, address))
+    columns = (OutboxMessage.subject, OutboxMessage.body, OutboxMessage.html_body)
+    mentioning = select(OutboxMessage).where(redaction.mentioning(columns, _as_html(address)))
     for message in db.session.scalars(mentioning):
-        _scrub_row(message, columns, address)
+        _scrub_mail(message, address)
     for message in _mails_linking_to(own.idea_ids, own.comment_ids):
-        _scrub_row(message, columns, names)
+        _scrub_mail(message, names)
+
+
+def _scrub_mail(message: OutboxMessage, replacements: dict[str, str]) -> None:
+    """The text part, and the HTML part where the same words may stand escaped."""
+    _scrub_row(message, (OutboxMessage.subject, OutboxMessage.body), replacements)
+    message.html_body = redaction.scrub(message.html_body, _as_html(replacements))
+
+
+def _as_html(replacements: dict[str, str]) -> dict[str, str]:
+    """The replacements as they are written, and as they stand escaped in HTML."""
+    return replacements | {str(escape(old)): str(escape(new)) for old, new in replacements.items()}
 
 
 def _forget_mails_about(idea_ids: list[int], comment_ids: list[int]) -> None:
@@ -185,6 +203,34 @@ def _mails_linking_to(idea_ids, comment_ids) -> list[OutboxMessage]:
     ends = re.compile("|".join(rf"{re.escape(link)}(?!\d)" for link in links))
     candidates = select(OutboxMessage).where(redaction.mentioning([OutboxMessage.body], links))
     return [message for message in db.session.scalars(candidates) if ends.search(message.body)]
+
+
+def _events_about(idea_ids, comment_ids) -> ColumnElement[bool]:
+    return or_(Event.idea_id.in_(idea_ids), Event.comment_id.in_(comment_ids))
+
+
+def _forget_events_about(idea_ids: list[int], comment_ids: list[int]) -> None:
+    """Events about an erased idea or comment keep words about it (a reason, a photo's
+    description) for the inbox: they go, and others' inbox entries with them."""
+    if idea_ids or comment_ids:
+        db.session.execute(
+            delete(Event).where(_events_about(idea_ids, comment_ids)),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def _scrub_events_about(own: "OwnContributions", replacements: dict[str, str]) -> None:
+    """The texts of events about what stays of hers lose her address and names, as the
+    log's entries about them do."""
+    for event in db.session.scalars(
+        select(Event).where(_events_about(own.idea_ids, own.comment_ids))
+    ):
+        scrubbed = {
+            key: redaction.scrub(value, replacements) if isinstance(value, str) else value
+            for key, value in event.data.items()
+        }
+        if scrubbed != event.data:
+            event.data = scrubbed
 
 
 @dataclass(frozen=True)
@@ -235,7 +281,6 @@ def _empty_account(user: User) -> None:
     user.display_name = DELETED_NAME
     user.password_hash = ""  # matches no password (passwords.verify_password)
     user.kind, user.organisation_name, user.municipality = UserKind.RESIDENT, None, None
-    user.notify_comments = user.notify_state_changes = False
     user.last_login_at = None
     user.blocked_at = user.blocked_until = user.blocked_reason = None
     user.roles.clear()

@@ -28,7 +28,8 @@ from ..ideas.models import (
 )
 from ..links import external_url
 from ..moderation.models import REPORT_REASON_LABELS, Report
-from ..notifications.models import OutboxMessage
+from ..notifications.inbox import personal_notifications
+from ..outbox.models import OutboxMessage
 from ..photos.models import IdeaPhoto
 from ..projects.models import Project, ProjectFollow
 from ..rating.models import Assessment
@@ -37,7 +38,7 @@ from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
 
 FORMAT = "zukunft-st-datenexport"
-VERSION = 2  # 2: each sign-in (`sign_ins.devices`) instead of `each_sign_in_recorded`
+VERSION = 3  # 2: each sign-in (`sign_ins.devices`); 3: `notifications` replaces notify_*
 RESOLUTION_LABELS = {
     "hidden": "Beitrag ausgeblendet",
     "restored": "Beitrag bleibt sichtbar",
@@ -122,6 +123,7 @@ def collect_personal_data(user: User) -> dict:
         "follows": {"ideas": _idea_follows(user), "projects": _project_follows(user)},
         "reports": _reports(user),
         "mails": _mails(user),
+        "notifications": personal_notifications(user.id),
         "assessments": _assessments(user),
     }
 
@@ -136,8 +138,6 @@ def _profile(user: User) -> dict:
         "email": user.email,
         "display_name": user.display_name,
         "municipality": user.municipality.name if user.municipality else None,
-        "notify_comments": user.notify_comments,
-        "notify_state_changes": user.notify_state_changes,
         "created_at": iso(user.created_at),
         "blocked": _block(user),
     }

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required, logout_user
 
 from ..accounts import throttle
 from ..accounts.identity import confirm_identity
+from ..notifications.categories import CATEGORY_LABELS, CHANNEL_LABELS
 from ..ratelimits import write_limit
 from ..templating import format_moment
 from ..timeutil import utcnow
@@ -60,7 +61,14 @@ def _deliver(fmt: str):
     data = collect_personal_data(current_user)
     current_app.logger.info("Datenexport (%s) für Konto %s", fmt, current_user.id)
     if fmt == "html":
-        response = make_response(render_template("privacy/export.html", data=data))
+        response = make_response(
+            render_template(
+                "privacy/export.html",
+                data=data,
+                category_labels=CATEGORY_LABELS,
+                channel_labels=CHANNEL_LABELS,
+            )
+        )
     else:
         body = json.dumps(data, ensure_ascii=False, indent=2).encode()
         response = send_file(

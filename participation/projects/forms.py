@@ -248,5 +248,5 @@ class DeclineForm(FlaskForm):
             length(max_len=4000, label="Die Begründung"),
         ],
         render_kw={"rows": 5},
-        description="Die Autorin oder der Autor und alle Unterstützenden erhalten sie per E-Mail.",
+        description="Die Autorin oder der Autor und alle Unterstützenden werden benachrichtigt.",
     )

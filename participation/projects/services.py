@@ -8,14 +8,13 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, events
 from ..extensions import db
 from ..ideas import services as ideas
 from ..ideas.models import Idea, IdeaState
 from ..rating.services import PipelineError
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
-from . import notify
 from .models import (
     FundingSource,
     FundingStatus,
@@ -175,11 +174,11 @@ def take_ideas(actor, project: Project, source_ideas) -> list[Idea]:
             continue
         db.session.add(ProjectIdea(project_id=project.id, idea_id=idea.id, added_by_id=actor.id))
         if idea.state != IdeaState.ADOPTED:
-            ideas.change_state(actor, idea, IdeaState.ADOPTED, action="adopt", everyone_told=True)
+            ideas.change_state(actor, idea, IdeaState.ADOPTED, action="adopt")
             idea.team_answer = None
         audit.record(actor, "project.take_idea", project, after={"idea": idea.id})
         db.session.flush()
-        notify.idea_taken(idea, project, actor)
+        events.record("idea.taken", actor, idea=idea, project=project)
         linked.add(idea.id)
         taken.append(idea)
     return taken
@@ -194,14 +193,11 @@ def decline_idea(actor, idea: Idea, answer: str) -> Idea:
             "Bitte begründen Sie öffentlich, warum die Idee nicht weiterverfolgt wird.", "answer"
         )
     try:
-        ideas.change_state(
-            actor, idea, IdeaState.DECLINED, answer, action="decline", everyone_told=True
-        )
+        ideas.change_state(actor, idea, IdeaState.DECLINED, answer, action="decline")
     except ideas.IdeaError as error:
         raise PipelineError(str(error), "answer") from error
     idea.team_answer = answer
     db.session.flush()
-    notify.idea_declined(idea, actor)
     return idea
 
 
@@ -300,7 +296,7 @@ def publish_update(
     db.session.add(update)
     db.session.flush()
     audit.record(actor, "project.update", project, after={"update": update.title})
-    notify.project_updated(project, update, actor)
+    events.record("project.updated", actor, update=update)
     return update
 
 

@@ -20,10 +20,12 @@ from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, u
 
 from ..accounts.models import SignInSession, User
 from ..audit import redaction
+from ..events import Event
 from ..extensions import db
 from ..ideas.models import Comment, CommentState, Idea, Support
 from ..moderation.models import Report
-from ..notifications.models import OutboxMessage
+from ..notifications.models import Notification
+from ..outbox.models import OutboxMessage
 from ..photos.models import IdeaPhoto
 from ..photos.services import remove_stale_drafts
 from ..rating.models import Assessment
@@ -54,6 +56,7 @@ class RetentionReport:
     sign_ins_deleted: int = 0
     log_texts_redacted: int = 0
     photo_drafts_deleted: int = 0
+    notifications_deleted: int = 0
 
 
 def _before(config_key: str, now: datetime) -> datetime:
@@ -129,6 +132,18 @@ def delete_photo_drafts(now: datetime) -> int:
     return remove_stale_drafts(now - timedelta(hours=hours))
 
 
+def delete_old_notifications(now: datetime) -> int:
+    """Inbox entries and the events behind them after the period from the event."""
+    cutoff = _before("RETENTION_NOTIFICATION_DAYS", now)
+    old_events = select(Event.id).where(Event.created_at < cutoff)
+    options = {"synchronize_session": False}
+    deleted = db.session.execute(
+        delete(Notification).where(Notification.event_id.in_(old_events)), execution_options=options
+    ).rowcount
+    db.session.execute(delete(Event).where(Event.created_at < cutoff), execution_options=options)
+    return deleted
+
+
 def run_retention(now: datetime | None = None) -> RetentionReport:
     """Apply every rule once; only flushes, the caller commits."""
     now = now or utcnow()
@@ -139,6 +154,7 @@ def run_retention(now: datetime | None = None) -> RetentionReport:
     report.sign_ins_deleted = delete_old_sign_ins(now)
     report.log_texts_redacted = redact_moderation_texts(now)
     report.photo_drafts_deleted = delete_photo_drafts(now)
+    report.notifications_deleted = delete_old_notifications(now)
     db.session.flush()
     current_app.logger.info("Aufbewahrung: %s", report)
     return report

@@ -1,12 +1,10 @@
-"""The public side of the pipeline: the roadmap, each project's page, following a project
-and stopping its mails. Public pages: no room-wide guard; following needs a sign-in."""
+"""The public side of the pipeline: the roadmap, each project's page, following a project.
+Public pages: no room-wide guard; following needs a sign-in."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..accounts.models import User
 from ..extensions import db
-from ..projects import notify
 from ..projects import services as projects
 from ..projects.models import KIND_LABELS, STATUS_LABELS, Project
 from ..projects.permissions import can_plan_projects
@@ -71,21 +69,8 @@ def change_follow(project_id: int, add: bool):
         abort(404)
     if add:
         projects.follow_project(current_user, found)
-        flash("Sie folgen dem Projekt und erhalten eine E-Mail bei Neuigkeiten.", "success")
+        flash("Sie folgen dem Projekt. Neuigkeiten finden Sie unter Benachrichtigungen.", "success")
     else:
         projects.unfollow_project(current_user.id, found.id)
         flash("Sie folgen dem Projekt nicht mehr.", "success")
     return redirect(url_for("roadmap.project", project_id=found.id))
-
-
-@bp.route("/mitteilungen/abbestellen/<token>", methods=["GET", "POST"])
-@write_limit("SUPPORT_RATE_LIMIT")
-def stop_mails(token: str):
-    """The link in a mail asks first: mail scanners open links, only people press buttons."""
-    user_id = notify.read_stop_token(token)
-    user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None:
-        abort(404)
-    if request.method == "POST":
-        user.notify_state_changes = False
-    return render_template("roadmap/mails_stopped.html", stopped=request.method == "POST")

@@ -11,7 +11,7 @@ from email.utils import parseaddr
 from flask import current_app
 
 from ..links import external_url
-from ..notifications.services import mailed_recently, queue_mail
+from ..outbox.services import mailed_recently, queue_mail
 from ..safe_redirect import is_local_path
 
 REPORT_SUBJECT = "Barriere gemeldet"

@@ -214,6 +214,8 @@ def software_facts() -> dict:
     return {
         "unconfirmed_days": config["RETENTION_UNCONFIRMED_DAYS"],
         "sent_mail_days": config["RETENTION_SENT_MAIL_DAYS"],
+        "notification_days": config["RETENTION_NOTIFICATION_DAYS"],
+        "mails_per_day": config["NOTIFICATION_MAILS_PER_DAY"],
         "sign_in_days": config["RETENTION_SIGN_IN_DAYS"],
         "moderation_text_days": config["RETENTION_MODERATION_TEXT_DAYS"],
         "photo_draft_hours": config["RETENTION_PHOTO_DRAFT_HOURS"],

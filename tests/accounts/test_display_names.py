@@ -7,7 +7,7 @@ from markupsafe import escape
 
 from participation.accounts.models import User
 from tests.accounts.helpers import registration
-from tests.factories import count_rows, create_user, find_user, outbox
+from tests.factories import count_rows, create_user, find_user, get_municipality, outbox
 from tests.helpers import Browser, FreshGlobalsClient
 
 INVISIBLE = "Der Anzeigename enthält unsichtbare oder die Schreibrichtung ändernde Zeichen"
@@ -143,7 +143,7 @@ def test_organisation_names_are_checked_too(app):
 
 def profile(browser, **changes):
     data = {"kind": "resident", "organisation_name": "", "display_name": "Anna M."}
-    data.update({"municipality": "0", "notify_comments": "y", **changes})
+    data.update({"municipality": "0", **changes})
     return browser.submit("/account/profile", data)
 
 
@@ -176,8 +176,11 @@ def test_staff_may_carry_staff_names(app):
 def test_a_name_staff_gave_survives_an_edit_of_other_settings(app):
     create_user("team@example.org", display_name="Projektteam Kreis Steinfurt")
     browser = signed_in(app, "team@example.org")
-    response = profile(browser, display_name="Projektteam Kreis Steinfurt", notify_comments="")
+    rheine = get_municipality("rheine").id
+    response = profile(
+        browser, display_name="Projektteam Kreis Steinfurt", municipality=str(rheine)
+    )
     assert response.status_code == 302
     user = find_user("team@example.org")
     assert user.display_name == "Projektteam Kreis Steinfurt"
-    assert user.notify_comments is False
+    assert user.municipality_id == rheine

@@ -2,7 +2,7 @@
 
 import re
 
-from participation.notifications.models import OutboxMessage
+from participation.outbox.models import OutboxMessage
 from tests.accounts.helpers import NEW_PASSWORD, logged_in
 from tests.factories import PASSWORD, count_rows, create_user, find_user, get_municipality
 from tests.helpers import field_error, html_of

@@ -32,6 +32,8 @@ OPEN_BLUEPRINTS = {
     "roadmap",
     "sharing",  # preview images of public ideas and projects
     "privacy",
+    "notifications",  # a signed-in person's own inbox and preferences; stop links by token
+    "notification_links",  # stop links of mails sent before the notification centre (410)
     "health",
 }
 ALL_ROLES = ("admin", "moderator", "committee", "team")

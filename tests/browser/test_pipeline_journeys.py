@@ -2,9 +2,9 @@
 
 The project team works on a laptop-sized screen: it rates two ideas from different
 towns with the keyboard, takes both into one new project, plans it, adds a milestone
-and publishes an update. A supporter of one of the ideas then follows the mail on a
-phone to the idea and on to the project. And an idea the team does not pursue shows
-its public reason to residents on a phone.
+and publishes an update. A supporter of one of the ideas, who chose mail at once for such
+news, then follows the mail on a phone to the idea and on to the project. And an idea
+the team does not pursue shows its public reason to residents on a phone.
 """
 
 import re
@@ -28,7 +28,14 @@ from tests.browser.helpers import (
     rate_with_keyboard,
 )
 from tests.browser.test_accessibility import assert_no_violations
-from tests.factories import create_idea, create_user, link_from, outbox
+from tests.factories import (
+    choose_channels,
+    create_idea,
+    create_user,
+    link_from,
+    notifications_of,
+    outbox,
+)
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -66,11 +73,13 @@ def reloaded(project) -> Project:
 
 
 def supporter_of(idea, display_name: str):
-    """A resident who supports the idea and follows it (mail on news)."""
+    """A resident who supports the idea and follows it, and chose a mail at once for
+    news of followed ideas and projects (the default is a summary)."""
     person = create_user(display_name=display_name)
     idea_services.support_idea(person, idea)
     idea_services.follow_idea(person, idea)
     db.session.commit()
+    choose_channels(person, followed="immediate", projects="immediate")
     return person
 
 
@@ -196,19 +205,22 @@ def test_team_takes_two_ideas_into_a_project_and_a_supporter_follows_it_on_a_pho
 
     mails = outbox(supporter.email)
     assert [mail.subject for mail in mails] == [
-        f"Ihre Idee fließt in ein Projekt ein: {IBBENBUEREN_IDEA}",
+        f"Eine Idee fließt in ein Projekt ein: {IBBENBUEREN_IDEA}",
         f"Neues aus dem Projekt: {PROJECT}",
     ]
     assert link_from(mails[0], "/projects/") == f"/projects/{project.id}"
     assert link_from(mails[1], "/projects/") == f"/projects/{project.id}"
     assert "ersten zehn Bänke" in mails[1].body
     assert "Stand: In Umsetzung, 20 % umgesetzt." in mails[1].body
-    # The other idea's author (who follows it) hears of both; the team member of neither.
+    # The other idea's author hears of both: of the decision on her idea by mail at once,
+    # of the news in her inbox (project news come in the weekly summary unless chosen
+    # otherwise); the team member of neither.
     assert [mail.subject for mail in outbox(rheine_author.email)] == [
-        f"Ihre Idee fließt in ein Projekt ein: {RHEINE_IDEA}",
-        f"Neues aus dem Projekt: {PROJECT}",
+        f"Eine Idee fließt in ein Projekt ein: {RHEINE_IDEA}",
     ]
-    assert outbox(team.email) == []
+    heard = [(n.event.kind, n.reason) for n in notifications_of(rheine_author)]
+    assert heard == [("idea.taken", "author"), ("project.updated", "author")]
+    assert outbox(team.email) == [] and notifications_of(team) == []
 
     # On a phone, the supporter follows the mail's link to the idea ...
     phone = new_phone()
@@ -283,7 +295,7 @@ def test_team_declines_an_idea_and_a_resident_reads_the_reason_on_a_phone(new_ph
     assert (declined.state, declined.team_answer) == ("declined", REASON)
     assert [entry.object_id for entry in fresh(AuditEntry, action="idea.decline")] == [idea.id]
     [mail] = outbox(author.email)
-    assert mail.subject == f"Antwort des Projektteams zu: {DECLINED_IDEA}"
+    assert mail.subject == f"Antwort des Projektteams zu Ihrer Idee: {DECLINED_IDEA}"
     assert "Der Bürgerbus fährt den Thieberg ab Mai stündlich an." in mail.body
 
     # A resident (not logged in) sees the answer and the idea's path on a phone.

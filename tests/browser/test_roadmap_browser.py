@@ -114,6 +114,6 @@ def test_following_a_project_in_the_browser(new_phone):
     log_in(page, create_user().email)
     page.goto(f"/projects/{project.id}")
     page.get_by_role("button", name="Projekt folgen").click()
-    expect(page.get_by_text("Sie folgen dem Projekt und erhalten eine E-Mail")).to_be_visible()
+    expect(page.get_by_text("Sie folgen dem Projekt. Neuigkeiten finden Sie")).to_be_visible()
     expect(page.get_by_role("button", name="Nicht mehr folgen")).to_be_visible()
     assert_accessible(page, "projekt-gefolgt")

@@ -1,12 +1,27 @@
 """Operator commands: `recount` finds and repairs drift, `demo` fills a believable site."""
 
+import re
+from datetime import timedelta
+
 from sqlalchemy import func, select, update
 
+from participation.events import Event
 from participation.extensions import db
 from participation.ideas.models import Comment, Follow, Idea, IdeaState, Support
+from participation.notifications.models import Notification
 from participation.strategy.models import FieldOfAction, Municipality
-from tests.factories import add_supports, count_rows, create_comment, create_idea
-from tests.helpers import fresh, html_of, idea_ids_in
+from participation.timeutil import utcnow
+from tests.factories import (
+    TOTP_SECRET,
+    add_supports,
+    count_rows,
+    create_comment,
+    create_idea,
+    find_user,
+    outbox,
+)
+from tests.helpers import fresh, html_of, idea_ids_in, main_of
+from tests.notifications.helpers import INBOX, notifications_of, unread_badge
 
 
 def set_counts(idea, **counts) -> None:
@@ -77,6 +92,62 @@ def test_demo_fills_every_state_and_leaves_no_drift(runner, client):
     assert check.exit_code == 0, check.output
     assert "0 Abweichungen gefunden." in check.output
     assert len(idea_ids_in(html_of(client.get("/ideas")))) == 20
+
+
+def test_demo_fills_the_inboxes_of_its_last_week_without_sending_mail(runner, new_browser):
+    started = utcnow()
+    result = runner.invoke(args=["demo", "--ideas", "250", "--users", "60"])
+
+    assert result.exit_code == 0, result.output
+    assert "Benachrichtigungen verteilen" in result.output, "with a progress bar"
+    said = re.search(
+        r"(\d+) Benachrichtigungen zu (\d+) Ereignissen der letzten 7 Tage, "
+        r"(\d+) davon ungelesen",
+        result.output,
+    )
+    assert said, result.output
+    assert int(said.group(1)) == count_rows(Notification) > 0
+    assert int(said.group(2)) == count_rows(Event) > 0
+    assert outbox() == [], "a demo fills no outbox"
+    oldest = db.session.scalar(select(func.min(Event.created_at)))
+    assert started - timedelta(days=7) <= oldest
+    at_once = list(
+        db.session.scalars(
+            select(Notification).where(Notification.category.in_(["decisions", "replies"]))
+        )
+    )
+    assert at_once
+    assert all(n.mailed_at == n.created_at for n in at_once), "mailed at once (in the past)"
+    older = list(
+        db.session.scalars(
+            select(Notification).where(Notification.created_at < started - timedelta(days=1))
+        )
+    )
+    assert older
+    assert all(n.read_at for n in older), "older news was read, the last day's waits"
+
+    resident = find_user("bewohnerin@demo.example.org")
+    unread = [n for n in notifications_of(resident) if n.read_at is None]
+    assert 1 <= len(unread) <= 20
+    browser = new_browser()
+    assert browser.login(resident.email, "demo-passwort").status_code == 302
+    page = browser.get(f"{INBOX}?ungelesen=1")
+    assert unread_badge(html_of(page)) == len(unread)
+    assert main_of(page).count('class="badge badge-new"') == min(len(unread), 20)
+
+    moderator = find_user("moderation@demo.example.org")
+    moderator.totp_secret, moderator.second_factor_at = TOTP_SECRET, utcnow()
+    db.session.commit()
+    staff = new_browser()
+    assert staff.login(moderator.email, "demo-passwort").status_code == 302
+    work = main_of(staff.get(INBOX))
+    assert "Wartet auf Sie" in work
+    assert "warten auf die Moderation" in work
+
+    again = runner.invoke(args=["demo", "--ideas", "5", "--users", "3"])
+    assert again.exit_code == 0, again.output
+    assert "0 Benachrichtigungen zu 0 Ereignissen" in again.output, "inboxes are filled once"
+    assert outbox() == []
 
 
 def test_demo_if_empty_does_nothing_the_second_time(runner):

@@ -7,7 +7,16 @@ from sqlalchemy import select
 
 from participation.extensions import db
 from participation.ideas.models import Comment, Follow
-from tests.factories import count_rows, create_comment, create_idea, create_user, outbox
+from tests.factories import (
+    choose_channels,
+    count_rows,
+    create_comment,
+    create_idea,
+    create_user,
+    notifications_of,
+    outbox,
+    stop_path,
+)
 from tests.helpers import audit, field_error, fresh, html_of, main_of
 
 
@@ -230,7 +239,7 @@ def test_unpublished_ideas_take_no_comments_even_from_the_author(as_user, state)
     assert comments() == []
 
 
-def test_followers_but_not_the_commenter_get_a_mail(as_user):
+def test_followers_but_not_the_commenter_hear_of_a_comment(as_user):
     author = create_user(email="autorin@example.org")
     idea = create_idea(author, title="Ein Dorfladen für Laer")
     commenter = create_user(email="kommentar@example.org", display_name="Kim K.")
@@ -239,14 +248,38 @@ def test_followers_but_not_the_commenter_get_a_mail(as_user):
 
     write(as_user(commenter), idea, "Ich würde dort einkaufen.")
 
+    [comment] = comments()
+    [entry] = notifications_of(author)
+    assert (entry.category, entry.reason) == ("my_ideas", "author")
+    assert notifications_of(commenter) == []
+    assert outbox() == [], "comments on one's ideas come in the daily summary"
+    anna = as_user(author)
+    inbox = main_of(anna.get("/benachrichtigungen"))
+    assert "Kim K. hat Ihre Idee „Ein Dorfladen für Laer“ kommentiert." in inbox
+    assert "Ich würde dort einkaufen." in inbox
+    opened = anna.get(f"/benachrichtigungen/{entry.id}")
+    assert opened.headers["Location"] == f"/ideas/{idea.id}#kommentar-{comment.id}"
+
+
+def test_a_comment_mail_quotes_the_comment_and_links_to_it(as_user):
+    author = create_user(email="autorin@example.org")
+    idea = create_idea(author, title="Ein Dorfladen für Laer")
+    choose_channels(author, my_ideas="immediate")
+    commenter = create_user(email="kommentar@example.org", display_name="Kim K.")
+
+    write(as_user(commenter), idea, "Ich würde dort einkaufen.")
+
     assert [m.recipient for m in outbox()] == ["autorin@example.org"]
     [mail] = outbox()
-    assert "Ein Dorfladen für Laer" in mail.subject
+    assert mail.subject == "Neuer Kommentar zu Ihrer Idee: Ein Dorfladen für Laer"
     assert "Kim K." in mail.body
     assert "Ich würde dort einkaufen." in mail.body
+    assert "Ich würde dort einkaufen." in mail.html_body
     [comment] = comments()
     assert f"http://localhost/ideas/{idea.id}#kommentar-{comment.id}" in mail.body
-    assert "http://localhost/unfollow/" in mail.body
+    assert stop_path(mail).startswith("/benachrichtigungen/abbestellen/")
+    assert "http://localhost/benachrichtigungen/einstellungen" in mail.body
+    assert notifications_of(author)[0].mailed_at is not None
 
 
 def test_premoderated_comment_waits_and_only_its_author_sees_it(as_user, app, client, monkeypatch):

@@ -1,11 +1,20 @@
-"""Following ideas: the buttons, the mails they bring, and the switches in the profile."""
+"""Following ideas: the buttons, the news they bring, and how a person stops the mails."""
 
+import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
 from participation.ideas import services
 from participation.ideas.models import Follow
-from tests.factories import create_idea, create_user, link_from, outbox
+from tests.factories import (
+    channels_of,
+    choose_channels,
+    create_idea,
+    create_user,
+    notifications_of,
+    outbox,
+    stop_path,
+)
 from tests.helpers import main_of
 
 
@@ -32,7 +41,7 @@ def test_follow_and_unfollow_with_the_button(as_user):
     person = create_user()
     browser = as_user(person)
     page = main_of(browser.get(f"/ideas/{idea.id}"))
-    assert "Verfolgen (E-Mail bei Neuigkeiten)" in page
+    assert "Verfolgen</button>" in page
 
     assert press(browser, idea, "follow").status_code == 302
     assert press(browser, idea, "follow").status_code == 302
@@ -44,95 +53,142 @@ def test_follow_and_unfollow_with_the_button(as_user):
     assert press(browser, idea, "unfollow").status_code == 302
     assert press(browser, idea, "unfollow").status_code == 302
     assert followers(idea) == {author.id}
-    assert "Verfolgen (E-Mail bei Neuigkeiten)" in main_of(browser.get(f"/ideas/{idea.id}"))
+    assert "Verfolgen</button>" in main_of(browser.get(f"/ideas/{idea.id}"))
 
 
-def test_follower_gets_comment_mail_until_unfollowing(as_user):
-    idea = create_idea()
+def inbox_text(browser) -> str:
+    return main_of(browser.get("/benachrichtigungen"))
+
+
+def test_follower_hears_of_comments_in_the_inbox_until_unfollowing(as_user):
+    idea = create_idea(title="Ein Dorfladen für Laer")
     follower = create_user(email="folgt@example.org")
     browser = as_user(follower)
     press(browser, idea, "follow")
-    commenter = as_user(create_user())
+    commenter = as_user(create_user(display_name="Kim K."))
 
-    comment_on(commenter, idea)
-    assert len(outbox("folgt@example.org")) == 1
+    comment_on(commenter, idea, "Ich würde dort einkaufen.")
+
+    [entry] = notifications_of(follower)
+    assert (entry.category, entry.reason, entry.read_at) == ("followed", "follower", None)
+    inbox = inbox_text(browser)
+    assert "Kim K. hat die Idee „Ein Dorfladen für Laer“ kommentiert." in inbox
+    assert "Ich würde dort einkaufen." in inbox
+    assert outbox("folgt@example.org") == [], "followed ideas come in the daily summary"
+
     press(browser, idea, "unfollow")
     comment_on(commenter, idea, "Noch ein Gedanke")
-    assert len(outbox("folgt@example.org")) == 1
+    assert len(notifications_of(follower)) == 1
+    assert "Noch ein Gedanke" not in inbox_text(browser)
 
 
-def test_unsubscribe_link_in_a_comment_mail(as_user, browser):
+def test_stop_link_in_a_comment_mail_asks_then_stops_these_mails(as_user, browser):
     idea = create_idea()
     follower = create_user(email="folgt@example.org")
     press(as_user(follower), idea, "follow")
+    choose_channels(follower, followed="immediate")
     comment_on(as_user(create_user()), idea)
     [mail] = outbox("folgt@example.org")
 
-    link = link_from(mail, "/unfollow/")
+    link = stop_path(mail)
+    assert link.startswith("/benachrichtigungen/abbestellen/")
     asked = browser.get(link)
-    assert "Möchten Sie keine E-Mails mehr zu dieser Idee erhalten?" in main_of(asked)
-    assert follower.id in followers(idea)  # a mail scanner opening the link changes nothing
+    assert "Möchten Sie diese E-Mails abbestellen" in main_of(asked)
+    assert "Neues zu Ideen, denen ich folge" in main_of(asked)
+    # a mail scanner opening the link changes nothing
+    assert channels_of(follower)["followed"] == "immediate"
 
     response = browser.submit(link, {})
 
     assert response.status_code == 200
-    assert "Sie erhalten keine E-Mails mehr zu dieser Idee" in main_of(response)
-    assert follower.id not in followers(idea)
+    assert "E-Mails abbestellt" in main_of(response)
+    assert 'href="/benachrichtigungen/einstellungen"' in main_of(response)
+    assert channels_of(follower)["followed"] == "inbox"
+    assert follower.id in followers(idea), "the news still reaches the inbox"
+    assert browser.submit(link, {}).status_code == 200, "a second click does no harm"
+    comment_on(as_user(create_user()), idea, "Noch ein Gedanke")
+    assert len(outbox("folgt@example.org")) == 1
+    assert len(notifications_of(follower)) == 2
 
 
-def test_unsubscribe_link_of_one_person_does_not_touch_another(as_user, browser):
+def test_stop_link_of_one_person_does_not_touch_another(as_user, browser):
     idea = create_idea()
     anna = create_user(email="anna@example.org")
     ben = create_user(email="ben@example.org")
     for person in (anna, ben):
         press(as_user(person), idea, "follow")
+        choose_channels(person, followed="immediate")
     comment_on(as_user(create_user()), idea)
     [mail] = outbox("anna@example.org")
-    browser.submit(link_from(mail, "/unfollow/"), {})
-    assert ben.id in followers(idea)
-    assert anna.id not in followers(idea)
+
+    browser.submit(stop_path(mail), {})
+
+    assert channels_of(anna)["followed"] == "inbox"
+    assert channels_of(ben)["followed"] == "immediate"
+    comment_on(as_user(create_user()), idea, "Noch ein Gedanke")
+    assert len(outbox("ben@example.org")) == 2
+    assert len(outbox("anna@example.org")) == 1
+    assert {anna.id, ben.id} <= followers(idea)
 
 
-def profile(browser, user, **switches) -> None:
-    data = {
-        "display_name": user.display_name,
-        "kind": "resident",
-        "organisation_name": "",
-        "municipality": "0",
-    }
-    data.update({name: "y" for name, on in switches.items() if on})
-    response = browser.submit("/account/profile", data)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_unfollow_link_of_an_old_mail_points_to_the_preferences(as_user, client, method):
+    idea = create_idea()
+    follower = create_user()
+    press(as_user(follower), idea, "follow")
+
+    response = getattr(client, method)("/unfollow/MQ.eine-alte-signatur")
+
+    assert response.status_code == 410
+    assert "Dieser Link gilt nicht mehr" in main_of(response)
+    assert 'href="/benachrichtigungen/einstellungen"' in main_of(response)
+    assert follower.id in followers(idea)
+
+
+def choose(browser, **channels) -> None:
+    response = browser.submit("/benachrichtigungen/einstellungen", channels)
     assert response.status_code == 302
 
 
-def test_profile_switch_stops_comment_mail_but_not_state_mail(as_user):
+def test_preferences_stop_comment_mail_but_not_decision_mail(as_user):
     author = create_user(email="autorin@example.org")
-    idea = create_idea(author, state="pending")
+    idea = create_idea(author, state="pending", title="Ein Dorfladen für Laer")
     browser = as_user(author)
-    form = main_of(browser.get("/account/profile"))
-    assert 'name="notify_comments" type="checkbox" value="y"' in form
+    form = main_of(browser.get("/benachrichtigungen/einstellungen"))
+    assert 'name="my_ideas" type="radio" value="immediate"' in form
+    choose(browser, my_ideas="immediate")
+    assert channels_of(author)["my_ideas"] == "immediate"
 
-    profile(browser, author, notify_comments=False, notify_state_changes=True)
+    choose(browser, my_ideas="inbox", decisions="immediate")
 
-    db.session.expire_all()
-    assert (author.notify_comments, author.notify_state_changes) == (False, True)
+    chosen = channels_of(author)
+    assert (chosen["my_ideas"], chosen["decisions"]) == ("inbox", "immediate")
+    assert (chosen["followed"], chosen["projects"]) == ("daily", "weekly"), "others unchanged"
     services.publish_idea(create_user(roles=("moderator",)), idea)
     db.session.commit()
     comment_on(as_user(create_user()), idea)
-    assert [m.subject[:11] for m in outbox("autorin@example.org")] == ["Neuer Stand"]
+    subjects = [m.subject for m in outbox("autorin@example.org")]
+    assert subjects == ["Ihre Idee ist freigegeben: Ein Dorfladen für Laer"]
+    assert [n.category for n in notifications_of(author)] == ["decisions", "my_ideas"]
+    inbox = inbox_text(browser)
+    assert "Ihre Idee „Ein Dorfladen für Laer“ ist freigegeben." in inbox
+    assert "hat Ihre Idee „Ein Dorfladen für Laer“ kommentiert." in inbox
 
 
-def test_profile_switch_stops_state_mail_but_not_comment_mail(as_user):
+def test_preferences_stop_decision_mail_but_not_comment_mail(as_user):
     author = create_user(email="autorin@example.org")
-    idea = create_idea(author, state="pending")
+    idea = create_idea(author, state="pending", title="Ein Dorfladen für Laer")
     browser = as_user(author)
 
-    profile(browser, author, notify_comments=True, notify_state_changes=False)
+    choose(browser, my_ideas="immediate", decisions="inbox")
 
     services.publish_idea(create_user(roles=("moderator",)), idea)
     db.session.commit()
     comment_on(as_user(create_user()), idea)
-    assert [m.subject[:16] for m in outbox("autorin@example.org")] == ["Neuer Kommentar "]
+    subjects = [m.subject for m in outbox("autorin@example.org")]
+    assert subjects == ["Neuer Kommentar zu Ihrer Idee: Ein Dorfladen für Laer"]
+    assert [n.category for n in notifications_of(author)] == ["decisions", "my_ideas"]
+    assert "Ihre Idee „Ein Dorfladen für Laer“ ist freigegeben." in inbox_text(browser)
 
 
 def test_anonymous_cannot_follow(browser):

@@ -23,7 +23,7 @@ def test_author_sees_neither_support_nor_report_on_own_idea(as_user):
     assert f'href="/ideas/{idea.id}/report"' not in page
     assert f'href="/comments/{own_comment.id}/report"' not in page
     assert f'href="/comments/{others_comment.id}/report"' in page
-    assert "Verfolgen (E-Mail bei Neuigkeiten)" in page or "Nicht mehr verfolgen" in page
+    assert "Verfolgen</button>" in page or "Nicht mehr verfolgen" in page
 
 
 def test_others_still_support_and_report_the_idea(as_user):

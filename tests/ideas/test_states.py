@@ -1,4 +1,4 @@
-"""The state table: every allowed transition, forbidden ones, scopes, audit and mail."""
+"""The state table: every allowed transition, forbidden ones, scopes, audit and who hears."""
 
 import pytest
 
@@ -6,7 +6,14 @@ from participation.extensions import db
 from participation.ideas import services
 from participation.ideas.models import Follow, IdeaState
 from participation.ideas.services import IdeaError, NotAllowed
-from tests.factories import create_idea, create_user, link_from, outbox
+from tests.factories import (
+    channels_of,
+    create_idea,
+    create_user,
+    notifications_of,
+    outbox,
+    stop_path,
+)
 from tests.helpers import audit, fresh, main_of
 
 
@@ -21,17 +28,19 @@ def follow(user, idea) -> None:
 
 
 ALLOWED = [
-    # (start, call, arguments, end, action, reason)
-    ("pending", services.publish_idea, (), "published", "idea.publish", None),
-    ("pending", services.reject_idea, ("Doppelt eingereicht",), "rejected", "idea.reject", True),
-    ("published", services.hide_idea, ("Beleidigend",), "hidden", "idea.hide", True),
-    ("hidden", services.restore_idea, (), "published", "idea.restore", None),
+    # (start, call, arguments, end, action, reason, followers hear of it)
+    ("pending", services.publish_idea, (), "published", "idea.publish", None, False),
+    ("pending", services.reject_idea, ("Doppelt",), "rejected", "idea.reject", True, False),
+    ("published", services.hide_idea, ("Beleidigend",), "hidden", "idea.hide", True, True),
+    ("hidden", services.restore_idea, (), "published", "idea.restore", None, True),
 ]
 
 
-@pytest.mark.parametrize(("start", "call", "args", "end", "action", "reason"), ALLOWED)
-def test_moderator_transitions_change_state_log_and_mail_followers(
-    moderator, start, call, args, end, action, reason
+@pytest.mark.parametrize(
+    ("start", "call", "args", "end", "action", "reason", "followers_hear"), ALLOWED
+)
+def test_moderator_transitions_change_state_log_and_tell_author_and_followers(
+    moderator, as_user, start, call, args, end, action, reason, followers_hear
 ):
     author = create_user(email="autorin@example.org")
     idea = create_idea(author, state=start)
@@ -48,12 +57,23 @@ def test_moderator_transitions_change_state_log_and_mail_followers(
     assert (entry.actor_id, entry.object_type, entry.object_id) == (moderator.id, "ideas", idea.id)
     assert (entry.before, entry.after) == (start, end)
     assert entry.reason == (args[0] if reason else None)
-    assert {m.recipient for m in outbox()} == {"autorin@example.org", "folgt@example.org"}
-    [mail] = outbox("folgt@example.org")
+    # The author hears of a decision at once, by mail and in the inbox.
+    assert [m.recipient for m in outbox()] == ["autorin@example.org"]
+    [mail] = outbox()
     assert idea.title[:40] in mail.subject
     assert f"http://localhost/ideas/{idea.id}" in mail.body
     if reason:
-        assert f"Begründung: {args[0]}" in mail.body
+        assert f"Begründung:\n{args[0]}" in mail.body
+    [told] = notifications_of(author)
+    assert (told.category, told.reason, told.mailed_at is not None) == ("decisions", "author", True)
+    assert idea.title in main_of(as_user(author).get("/benachrichtigungen"))
+    # Followers hear of what happens to an idea they could see, in their inbox.
+    heard = notifications_of(follower)
+    assert [(n.category, n.reason) for n in heard] == (
+        [("followed", "follower")] if followers_hear else []
+    )
+    if followers_hear:
+        assert idea.title in main_of(as_user(follower).get("/benachrichtigungen"))
 
 
 def test_publishing_sets_the_publication_date_once(moderator):
@@ -67,9 +87,9 @@ def test_publishing_sets_the_publication_date_once(moderator):
     assert fresh(idea).published_at == first
 
 
-def test_author_withdraws_a_pending_idea_and_followers_hear_of_it():
+def test_author_withdraws_a_pending_idea_and_followers_hear_of_it(as_user):
     author = create_user(email="autorin@example.org")
-    idea = create_idea(author, state="pending")
+    idea = create_idea(author, state="pending", title="Ein Dorfladen für Laer")
     follower = create_user(email="folgt@example.org")
     follow(follower, idea)
 
@@ -79,45 +99,57 @@ def test_author_withdraws_a_pending_idea_and_followers_hear_of_it():
     assert fresh(idea).state == "withdrawn"
     [entry] = audit("idea.withdraw")
     assert (entry.actor_id, entry.before, entry.after) == (author.id, "pending", "withdrawn")
-    assert [m.recipient for m in outbox()] == ["folgt@example.org"], "not to the author herself"
+    assert notifications_of(author) == [], "not to the author herself"
+    [heard] = notifications_of(follower)
+    assert (heard.category, heard.reason) == ("followed", "follower")
+    inbox = main_of(as_user(follower).get("/benachrichtigungen"))
+    assert "Die Idee „Ein Dorfladen für Laer“ wurde von ihrer Autorin" in inbox
+    assert outbox() == [], "followed ideas come in the daily summary"
 
 
-def test_state_mail_has_an_unsubscribe_link_that_works_once_clicked(browser, moderator):
-    idea = create_idea(state="pending")
-    follower = create_user(email="folgt@example.org")
-    follow(follower, idea)
+def test_decision_mail_has_a_stop_link_that_works_once_clicked(browser, moderator):
+    author = create_user(email="autorin@example.org")
+    idea = create_idea(author, state="pending")
     services.publish_idea(moderator, idea)
     db.session.commit()
-    [mail] = outbox("folgt@example.org")
+    [mail] = outbox("autorin@example.org")
 
-    link = link_from(mail, "/unfollow/")
+    link = stop_path(mail)
+    assert "Entscheidungen zu meinen Beiträgen" in main_of(browser.get(link))
+    assert channels_of(author)["decisions"] == "immediate", "opening the link changes nothing"
     response = browser.submit(link, {})
 
     assert response.status_code == 200
-    assert "Sie erhalten keine E-Mails mehr zu dieser Idee" in main_of(response)
-    assert (
-        db.session.scalar(db.select(Follow).filter_by(idea_id=idea.id, user_id=follower.id)) is None
-    )
+    assert "E-Mails abbestellt" in main_of(response)
+    assert channels_of(author)["decisions"] == "inbox"
     assert browser.submit(link, {}).status_code == 200, "a second click does no harm"
     assert browser.get(link[:-3] + "xyz").status_code == 404
 
     services.hide_idea(moderator, idea, "Spam")
     db.session.commit()
-    assert len(outbox("folgt@example.org")) == 1, "no more mail after unsubscribing"
+    assert len(outbox("autorin@example.org")) == 1, "no more mail after unsubscribing"
+    assert [n.event.data["action"] for n in notifications_of(author)] == ["publish", "hide"]
 
 
-def test_followers_who_switched_state_mail_off_get_none(moderator):
-    idea = create_idea(state="pending")
+def test_followers_who_chose_the_inbox_only_get_no_mail(as_user, moderator):
+    idea = create_idea(title="Ein Dorfladen für Laer")
     quiet = create_user(email="leise@example.org")
-    quiet.notify_state_changes = False
-    follow(quiet, idea)
-    follow(create_user(email="laut@example.org"), idea)  # the control: mail left on
-    services.publish_idea(moderator, idea)
+    loud = create_user(email="laut@example.org")  # the control: mail at once
+    for person, channel in ((quiet, "inbox"), (loud, "immediate")):
+        follow(person, idea)
+        response = as_user(person).submit(
+            "/benachrichtigungen/einstellungen", {"followed": channel}
+        )
+        assert response.status_code == 302
+    services.hide_idea(moderator, idea, "Beleidigend")
     db.session.commit()
-    assert fresh(idea).state == "published"
+    assert fresh(idea).state == "hidden"
     [mail] = outbox("laut@example.org")
-    assert idea.title in mail.body
+    assert "Die Idee „Ein Dorfladen für Laer“ wurde von der Moderation ausgeblendet." in mail.body
     assert outbox("leise@example.org") == []
+    assert len(notifications_of(quiet)) == len(notifications_of(loud)) == 1
+    inbox = main_of(as_user(quiet).get("/benachrichtigungen"))
+    assert "Die Idee „Ein Dorfladen für Laer“ wurde von der Moderation ausgeblendet." in inbox
 
 
 FORBIDDEN = [

@@ -7,7 +7,14 @@ from participation.extensions import db
 from participation.ideas.models import Comment, CommentState
 from participation.moderation import decisions
 from participation.moderation.models import Report
-from tests.factories import create_comment, create_idea, create_user, link_from, outbox
+from tests.factories import (
+    create_comment,
+    create_idea,
+    create_user,
+    link_from,
+    notifications_of,
+    outbox,
+)
 from tests.helpers import audit, field_error, html_of, main_of
 from tests.moderation.helpers import comment_row, create_report, create_template, idea_row, post
 
@@ -58,11 +65,18 @@ def test_approving_a_premoderated_comment_publishes_it(
     [entry] = audit("comment.approve")
     assert (entry.actor_id, entry.before, entry.after) == (mod.id, "pending", "published")
     [mail] = outbox("kurt@example.org")
-    assert mail.subject == "Ihr Kommentar ist freigegeben"
+    assert mail.subject == "Ihr Kommentar ist freigegeben: Bänke am Emsufer"
     assert "„Bänke am Emsufer“ ist freigegeben" in mail.body
-    [follower_mail] = outbox("anna@example.org")
-    assert follower_mail.subject == "Neuer Kommentar zu: Bänke am Emsufer"
-    assert "Gute Idee, bitte mit Schatten!" in follower_mail.body
+    assert "Ihr Kommentar zur Idee „Bänke am Emsufer“ ist freigegeben" in main_of(
+        as_user(commenter).get("/benachrichtigungen")
+    )
+    # The idea's author hears of the comment now, as if it came in now (daily summary).
+    assert outbox("anna@example.org") == []
+    [heard] = notifications_of(idea_author)
+    assert (heard.category, heard.reason) == ("my_ideas", "author")
+    inbox = main_of(as_user(idea_author).get("/benachrichtigungen"))
+    assert "Kurt Kommentar hat Ihre Idee „Bänke am Emsufer“ kommentiert." in inbox
+    assert "Gute Idee, bitte mit Schatten!" in inbox
 
 
 def test_rejecting_a_premoderated_comment_keeps_it_from_the_public(
@@ -100,7 +114,7 @@ def test_rejecting_a_premoderated_comment_keeps_it_from_the_public(
     assert "Der Kommentar enthält Werbung." in mail.body
 
 
-def test_hide_and_restore_a_reported_comment(commenter, moderator, client):
+def test_hide_and_restore_a_reported_comment(commenter, moderator, as_user, client):
     idea = create_idea()
     comment = create_comment(idea, commenter, body="Ihr seid alle Idioten.")
     create_report(comment=comment, reason="insult")
@@ -125,7 +139,9 @@ def test_hide_and_restore_a_reported_comment(commenter, moderator, client):
     [report] = db.session.scalars(select(Report))
     assert (report.resolution, report.resolved_by_id) == ("hidden", mod.id)
     assert "Nichts zu tun" in main_of(browser.get("/moderation"))
-    assert outbox("kurt@example.org")[-1].subject == "Ihr Beitrag wurde ausgeblendet"
+    hidden = outbox("kurt@example.org")[-1]
+    assert hidden.subject == f"Ihr Beitrag wurde ausgeblendet: {idea.title}"
+    assert "Der Kommentar beleidigt andere.\n\nBitte sachlich." in hidden.body
 
     response = post(
         browser,
@@ -142,8 +158,11 @@ def test_hide_and_restore_a_reported_comment(commenter, moderator, client):
         "comment.restore",
     ]
     restored = outbox("kurt@example.org")[-1]
-    assert restored.subject == "Ihr Beitrag ist wieder sichtbar"
-    assert link_from(restored, "/ideas/") == f"/ideas/{idea.id}"
+    assert restored.subject == f"Ihr Beitrag ist wieder sichtbar: {idea.title}"
+    assert link_from(restored, "/ideas/") == f"/ideas/{idea.id}#kommentar-{comment.id}"
+    assert [n.event.data["action"] for n in notifications_of(commenter)] == ["hide", "restore"]
+    inbox = main_of(as_user(commenter).get("/benachrichtigungen"))
+    assert f"Ihr Kommentar zur Idee „{idea.title}“ ist wieder sichtbar." in inbox
 
 
 def test_dismissing_reports_on_a_comment_keeps_it(commenter, moderator, client):
@@ -165,7 +184,7 @@ def test_dismissing_reports_on_a_comment_keeps_it(commenter, moderator, client):
     assert "Eine sachliche Kritik" in thread_text(client, idea)
 
 
-def test_correcting_a_comment(commenter, moderator, client):
+def test_correcting_a_comment(commenter, moderator, as_user, client):
     idea = create_idea()
     comment = create_comment(idea, commenter, body="Ruft mich an: 0171 2345678, Grüße")
     _mod, browser = moderator("moderator:rheine")
@@ -188,8 +207,13 @@ def test_correcting_a_comment(commenter, moderator, client):
         "Telefonnummer entfernt",
     )
     [mail] = outbox("kurt@example.org")
-    assert "Was geändert wurde: Telefonnummer entfernt" in mail.body
-    assert "0171" not in thread_text(client, idea)
+    assert mail.subject == f"Die Moderation hat Ihren Beitrag korrigiert: {idea.title}"
+    assert "Was geändert wurde:\nTelefonnummer entfernt" in mail.body
+    assert "0171" not in thread_text(client, idea) and "0171" not in mail.body
+    [told] = notifications_of(commenter)
+    assert (told.category, told.mailed_at is not None) == ("decisions", True)
+    inbox = main_of(as_user(commenter).get("/benachrichtigungen"))
+    assert f"Die Moderation hat Ihren Kommentar zur Idee „{idea.title}“ korrigiert." in inbox
 
 
 def test_restore_does_not_publish_a_pending_comment(premoderated, commenter, moderator, as_user):

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.moderation.models import Report
 from participation.timeutil import utcnow
-from tests.factories import create_idea, create_user, get_field, get_municipality, link_from, outbox
+from tests.factories import (
+    create_idea,
+    create_user,
+    get_field,
+    get_municipality,
+    link_from,
+    notifications_of,
+    outbox,
+)
 from tests.helpers import audit, field_error, html_of, idea_ids_in, main_of
 from tests.moderation.helpers import create_report, create_template, idea_row, post
 
@@ -31,7 +39,7 @@ def pending_idea(author, **kwargs):
     return idea
 
 
-def test_approve_publishes_the_idea_and_tells_the_author(author, moderator, client):
+def test_approve_publishes_the_idea_and_tells_the_author(author, moderator, as_user, client):
     idea = pending_idea(author, title="Trinkbrunnen am Marktplatz aufstellen")
     mod, browser = moderator("moderator:rheine")
     page = f"/moderation/ideas/{idea.id}"
@@ -56,9 +64,13 @@ def test_approve_publishes_the_idea_and_tells_the_author(author, moderator, clie
         "published",
     )
     [mail] = outbox("anna@example.org")
-    assert mail.subject == "Ihre Idee ist freigegeben"
+    assert mail.subject == "Ihre Idee ist freigegeben: Trinkbrunnen am Marktplatz aufstellen"
     assert "„Trinkbrunnen am Marktplatz aufstellen“ ist freigegeben" in mail.body
     assert link_from(mail, "/ideas/") == f"/ideas/{idea.id}"
+    [told] = notifications_of(author)
+    assert (told.category, told.mailed_at is not None) == ("decisions", True)
+    inbox = main_of(as_user(author).get("/benachrichtigungen"))
+    assert "Ihre Idee „Trinkbrunnen am Marktplatz aufstellen“ ist freigegeben." in inbox
     assert idea.id in idea_ids_in(html_of(client.get("/ideas")))
     assert client.get(f"/ideas/{idea.id}").status_code == 200
 
@@ -113,13 +125,16 @@ def test_reject_revise_and_resubmit(author, moderator, as_user):
     [entry] = audit("idea.reject")
     assert (entry.actor_id, entry.reason) == (mod.id, reason)
     [mail] = outbox("anna@example.org")
-    assert mail.subject == "Ihre Idee wurde nicht freigegeben"
+    assert mail.subject == "Ihre Idee wurde nicht freigegeben: Lärm in der Nachbarschaft beenden"
     assert reason in mail.body
     revise_path = link_from(mail, "/revise")
     assert revise_path == f"/ideas/{idea.id}/revise"
 
     # The author reads the reason where they look for it.
     anna = as_user(author)
+    inbox = main_of(anna.get("/benachrichtigungen"))
+    assert "„Lärm in der Nachbarschaft beenden“ wurde von der Moderation nicht freigegeben" in inbox
+    assert "Bitte entfernen Sie diese Angaben." in inbox
     detail = main_of(anna.get(f"/ideas/{idea.id}"))
     assert "Nicht freigegeben" in detail and "Bitte ohne Namen." in detail
     assert f'href="{revise_path}"' in detail
@@ -192,7 +207,7 @@ def test_only_the_author_may_revise(author, as_user):
     assert idea_row(idea.id).state == "rejected"
 
 
-def test_hide_after_a_report_shows_a_placeholder_to_the_public(author, moderator, client):
+def test_hide_after_a_report_shows_a_placeholder_to_the_public(author, moderator, as_user, client):
     idea = create_idea(
         author,
         title="Parkplatzsituation vor der Schule",
@@ -226,8 +241,9 @@ def test_hide_after_a_report_shows_a_placeholder_to_the_public(author, moderator
     assert "Lindenstraße" not in page and "Parkplatzsituation" not in page
     assert idea.id not in idea_ids_in(html_of(client.get("/ideas")))
     [mail] = outbox("anna@example.org")
-    assert mail.subject == "Ihr Beitrag wurde ausgeblendet"
+    assert mail.subject == "Ihr Beitrag wurde ausgeblendet: Parkplatzsituation vor der Schule"
     assert "Der Beitrag nennt Dritte." in mail.body
+    assert "antworten Sie auf diese E-Mail" in mail.body, "the author learns how to object"
     assert "Nichts zu tun" in main_of(browser.get("/moderation"))
 
     response = post(
@@ -239,7 +255,12 @@ def test_hide_after_a_report_shows_a_placeholder_to_the_public(author, moderator
     assert (row.state, row.state_reason, row.reason_category) == ("published", None, None)
     assert "Lindenstraße" in html_of(client.get(f"/ideas/{idea.id}"))
     assert [e.actor_id for e in audit("idea.restore")] == [mod.id]
-    assert outbox("anna@example.org")[-1].subject == "Ihr Beitrag ist wieder sichtbar"
+    restored = outbox("anna@example.org")[-1]
+    assert restored.subject == "Ihr Beitrag ist wieder sichtbar: Parkplatzsituation vor der Schule"
+    assert [n.event.data["action"] for n in notifications_of(author)] == ["hide", "restore"]
+    inbox = main_of(as_user(author).get("/benachrichtigungen"))
+    assert "Ihre Idee „Parkplatzsituation vor der Schule“ wurde ausgeblendet." in inbox
+    assert "Ihre Idee „Parkplatzsituation vor der Schule“ ist wieder sichtbar." in inbox
 
 
 def test_dismissing_reports_keeps_the_idea(author, moderator, client):
@@ -267,7 +288,7 @@ def test_dismissing_reports_keeps_the_idea(author, moderator, client):
 
 
 def test_correcting_an_idea_records_before_and_after_and_tells_the_author(
-    author, moderator, client
+    author, moderator, as_user, client
 ):
     idea = create_idea(
         author, title="Mehr Radwegge bauen", body="Radwegge nach Mesum, Tel. 0171 2345678."
@@ -312,8 +333,11 @@ def test_correcting_an_idea_records_before_and_after_and_tells_the_author(
     }
     assert json.loads(entry.after) == {"title": "Mehr Radwege bauen", "body": "Radwege nach Mesum."}
     [mail] = outbox("anna@example.org")
-    assert mail.subject == "Die Moderation hat Ihren Beitrag korrigiert"
-    assert "Was geändert wurde: Tippfehler und Telefonnummer entfernt" in mail.body
+    assert mail.subject == "Die Moderation hat Ihren Beitrag korrigiert: Mehr Radwege bauen"
+    assert "Was geändert wurde:\nTippfehler und Telefonnummer entfernt" in mail.body
+    assert "0171" not in mail.body
+    inbox = main_of(as_user(author).get("/benachrichtigungen"))
+    assert "Die Moderation hat Ihre Idee „Mehr Radwege bauen“ korrigiert." in inbox
     public = html_of(client.get(f"/ideas/{idea.id}"))
     assert "Radwege nach Mesum." in public and "0171" not in public
     log = main_of(browser.get("/moderation/log?action=idea.correct"))

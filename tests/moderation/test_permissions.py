@@ -20,7 +20,7 @@ from participation.ideas.services import NotAllowed
 from participation.moderation import decisions
 from participation.moderation import permissions as p
 from participation.moderation.models import ReasonTemplate, Report
-from participation.notifications.models import OutboxMessage
+from participation.outbox.models import OutboxMessage
 from participation.timeutil import utcnow
 from tests.factories import create_comment, create_idea, create_user, get_municipality
 from tests.helpers import fresh

@@ -7,7 +7,7 @@ import pytest
 from participation.extensions import db
 from participation.photos.models import IdeaPhoto
 from participation.photos.services import store_draft
-from tests.factories import count_rows, create_idea, create_user, outbox
+from tests.factories import count_rows, create_idea, create_user, find_user, outbox
 from tests.helpers import audit, e, field_error, html_of, main_of
 from tests.moderation.helpers import create_template
 from tests.photos import images
@@ -30,7 +30,7 @@ def remove(browser, photo, **form):
 
 
 def test_a_moderator_removes_one_photo_with_a_reason(
-    idea_with_photos, moderator, client, photo_folder
+    idea_with_photos, moderator, as_user, client, photo_folder
 ):
     idea, (first, car, trees) = idea_with_photos
     mod, browser = moderator("moderator:rheine")
@@ -53,9 +53,13 @@ def test_a_moderator_removes_one_photo_with_a_reason(
     assert (entry.actor_id, entry.object_type, entry.object_id) == (mod.id, "ideas", idea.id)
     assert (entry.before, entry.reason) == ("Ein parkendes Auto", REASON)
     [mail] = outbox("anna@example.org")
-    assert mail.subject == "Die Moderation hat ein Foto Ihrer Idee entfernt"
+    subject = "Die Moderation hat ein Foto Ihrer Idee entfernt: Mehr Grün am Bahnhof Rheine"
+    assert mail.subject == subject
     assert "„Ein parkendes Auto“" in mail.body and REASON in mail.body
     assert "Mehr Grün am Bahnhof Rheine" in mail.body
+    inbox = main_of(as_user(find_user("anna@example.org")).get("/benachrichtigungen"))
+    assert "ein Foto Ihrer Idee „Mehr Grün am Bahnhof Rheine“ entfernt" in inbox
+    assert "„Ein parkendes Auto“" in inbox and REASON in inbox
     history = main_of(browser.get(f"/moderation/ideas/{idea.id}"))
     assert "Foto einer Idee entfernt (Moderation)" in history and REASON in history
 

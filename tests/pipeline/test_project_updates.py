@@ -1,7 +1,8 @@
 """Who hears of the team's work: project news, ideas taken into projects, ideas declined.
 
-Everyone who cared gets exactly one mail, never the team member who acted, never
-people who switched these mails off or left, and every mail can switch them off.
+Everyone who cared gets exactly one inbox entry, never the team member who acted, never
+people who left; a mail at once goes to those who chose it (and to authors for the
+team's decision on their idea), and every mail can switch these mails off.
 """
 
 from datetime import date
@@ -13,12 +14,22 @@ from participation.ideas import services as ideas
 from participation.projects import services as projects
 from participation.projects.models import ProjectIdea, ProjectUpdate
 from participation.timeutil import utcnow
-from tests.factories import add_supports, create_idea, create_user, link_from, outbox
+from tests.factories import (
+    add_supports,
+    channels_of,
+    choose_channels,
+    create_idea,
+    create_user,
+    notifications_of,
+    outbox,
+    stop_path,
+)
 from tests.helpers import audit, field_error, fresh, html_of, main_of
 from tests.pipeline.test_planning import new_project
 
 NEWS = "Neues aus dem Projekt: "
-STOP_PATH = "/mitteilungen/abbestellen/"
+STOP_PATH = "/benachrichtigungen/abbestellen/"
+OLD_STOP_PATH = "/mitteilungen/abbestellen/"
 
 
 def update_url(project) -> str:
@@ -31,6 +42,16 @@ def news_for(email: str | None = None) -> list:
 
 def news_recipients() -> list[str]:
     return sorted(m.recipient for m in news_for())
+
+
+def told(people, kind: str) -> list[str]:
+    """The emails of those among `people` with an inbox entry of this kind of event."""
+    return sorted(
+        person.email
+        for person in people
+        for entry in notifications_of(person)
+        if entry.event.kind == kind
+    )
 
 
 def follow_idea(user, idea) -> None:
@@ -51,8 +72,9 @@ def audience():
     project = new_project(team, title="Mitfahrbänke im Kreis", ideas=[idea])
     people = {
         name: create_user(display_name=name)
-        for name in ("project-follower", "idea-follower", "both", "quiet", "gone", "supporter-only")
+        for name in ("project-follower", "idea-follower", "both", "quiet", "gone")
     }
+    [people["supporter-only"]] = add_supports(idea, 1)
     follow_project(people["project-follower"], project)
     follow_idea(people["idea-follower"], idea)
     follow_project(people["both"], project)
@@ -60,7 +82,9 @@ def audience():
     for name in ("quiet", "gone"):
         follow_project(people[name], project)
         follow_idea(people[name], idea)
-    people["quiet"].notify_state_changes = False
+    for name in ("project-follower", "idea-follower", "both"):
+        choose_channels(people[name], projects="immediate")
+    choose_channels(people["quiet"], projects="inbox")
     people["gone"].deleted_at = utcnow()
     follow_project(team, project)
     follow_idea(team, idea)
@@ -100,23 +124,30 @@ def test_team_publishes_news_and_each_follower_gets_one_mail(as_user, browser):
     assert "Die ersten zehn Bänke stehen" in page
     assert "<strong>Rheine</strong>" in page and "01.03.2027" in page
 
-    expected = [
-        author.email,
-        people["project-follower"].email,
-        people["idea-follower"].email,
-        people["both"].email,
-        visitor_account.email,
-    ]
-    assert news_recipients() == sorted(expected)
+    everyone = [author, team, visitor_account, *people.values()]
+    assert told(everyone, "project.updated") == sorted(
+        [
+            author.email,
+            people["project-follower"].email,
+            people["idea-follower"].email,
+            people["both"].email,
+            people["quiet"].email,
+            visitor_account.email,
+        ]
+    ), "once each; not the team member, not who left, not a mere supporter"
+    # A mail at once only for those who chose it; the others read the weekly summary.
+    mailed = [people["project-follower"].email, people["idea-follower"].email, people["both"].email]
+    assert news_recipients() == sorted(mailed)
     mail = news_for(people["both"].email)[0]
     assert mail.subject == "Neues aus dem Projekt: Mitfahrbänke im Kreis"
     assert "Die ersten zehn Bänke stehen" in mail.body
-    assert "In **Rheine** und Emsdetten stehen die Bänke." in mail.body
+    # The text part reads as plain text, the HTML part keeps the emphasis.
+    assert "In Rheine und Emsdetten stehen die Bänke." in mail.body and "**" not in mail.body
+    assert "<strong>Rheine</strong>" in mail.html_body
     assert f"/projects/{project.id}" in mail.body
-    assert STOP_PATH in mail.body
-    for name in ("quiet", "gone", "supporter-only"):
-        assert news_for(people[name].email) == [], name
-    assert news_for(team.email) == []
+    assert stop_path(mail).startswith(STOP_PATH)
+    inbox = main_of(visitor.get("/benachrichtigungen"))
+    assert "Neues aus dem Projekt „Mitfahrbänke im Kreis“: Die ersten zehn Bänke stehen" in inbox
 
 
 def test_the_stop_link_in_the_mail_ends_these_mails(as_user, browser):
@@ -126,31 +157,46 @@ def test_the_stop_link_in_the_mail_ends_these_mails(as_user, browser):
     publisher.submit(update_url(project), {"title": "Ausschreibung läuft", "body": "Bis Mai."})
     [mail] = news_for(follower.email)
 
-    stop = link_from(mail, STOP_PATH)
+    stop = stop_path(mail)
     assert stop.startswith(STOP_PATH)
     asked = browser.get(stop)
     assert asked.status_code == 200 and "Abbestellen" in html_of(asked)
-    assert fresh(follower).notify_state_changes is True  # opening the link changes nothing
+    assert channels_of(follower)["projects"] == "immediate"  # opening the link changes nothing
     response = browser.submit(stop, {})
     assert response.status_code == 200
-    assert fresh(follower).notify_state_changes is False
-    assert fresh(author).notify_state_changes is True
+    assert "E-Mails abbestellt" in main_of(response)
+    assert channels_of(follower)["projects"] == "inbox"
+    assert channels_of(people["both"])["projects"] == "immediate"
+    assert channels_of(author)["projects"] == "weekly"
 
     before = len(outbox())
     publisher.submit(update_url(project), {"title": "Zuschlag erteilt", "body": "Es geht los."})
     second = [m for m in outbox()[before:] if m.subject.startswith(NEWS)]
     assert follower.email not in [m.recipient for m in second]
     assert sorted(m.recipient for m in second) == sorted(
-        [author.email, people["idea-follower"].email, people["both"].email]
+        [people["idea-follower"].email, people["both"].email]
     )
     assert len(db.session.scalars(select(ProjectUpdate)).all()) == 2
+    assert told([follower], "project.updated") == [follower.email] * 2, "the inbox still has it"
 
 
 def test_a_forged_stop_link_changes_nothing(browser):
     person = create_user()
-    assert browser.get(f"{STOP_PATH}{person.id}").status_code == 404
-    assert browser.get(f"{STOP_PATH}bm90LWEtdG9rZW4").status_code == 404
-    assert fresh(person).notify_state_changes is True
+    choose_channels(person, projects="immediate")
+    for forged in (f"{STOP_PATH}{person.id}", f"{STOP_PATH}bm90LWEtdG9rZW4"):
+        assert browser.get(forged).status_code == 404
+        assert browser.client.post(forged).status_code == 404
+    assert channels_of(person)["projects"] == "immediate"
+
+
+def test_the_stop_link_of_an_old_project_mail_points_to_the_preferences(browser):
+    person = create_user()
+    choose_channels(person, projects="immediate")
+    old = f"{OLD_STOP_PATH}MQ.eine-alte-signatur"
+    for response in (browser.get(old), browser.client.post(old)):
+        assert response.status_code == 410
+        assert 'href="/benachrichtigungen/einstellungen"' in main_of(response)
+    assert channels_of(person)["projects"] == "immediate"
 
 
 def test_news_without_title_or_text_is_not_published(as_user):
@@ -197,19 +243,25 @@ def test_taking_an_idea_mails_each_person_once_but_not_the_acting_member(as_user
     follow_idea(supporter, idea)  # supports AND follows
     follow_idea(team, idea)
     ideas.support_idea(team, idea)
-    quiet.notify_state_changes = False
+    choose_channels(supporter, followed="immediate")
+    choose_channels(quiet, followed="inbox")
     gone.deleted_at = utcnow()
     db.session.commit()
     before = len(outbox())
 
     response = take(as_user(team), [idea], project)
     assert response.status_code == 302
+    everyone = [team, author, supporter, quiet, gone]
+    assert told(everyone, "idea.taken") == sorted([author.email, supporter.email, quiet.email])
     mails = outbox()[before:]
     assert sorted(m.recipient for m in mails) == sorted([author.email, supporter.email])
     assert {m.subject for m in mails} == {
-        "Ihre Idee fließt in ein Projekt ein: Bürgerbus für Lienen"
+        "Eine Idee fließt in ein Projekt ein: Bürgerbus für Lienen"
     }
-    assert all(f"/projects/{project.id}" in m.body and STOP_PATH in m.body for m in mails)
+    assert all(f"/projects/{project.id}" in m.body for m in mails)
+    assert all(stop_path(m).startswith(STOP_PATH) for m in mails)
+    inbox = main_of(as_user(author).get("/benachrichtigungen"))
+    assert "hat Ihre Idee „Bürgerbus für Lienen“ in das Projekt „Bürgerbusse“ übernommen" in inbox
     assert fresh(idea).state == "adopted"
 
 
@@ -220,15 +272,20 @@ def test_declining_mails_each_person_once_but_not_the_acting_member(as_user):
     [supporter] = add_supports(idea, 1)
     follow_idea(supporter, idea)
     follow_idea(team, idea)
+    choose_channels(supporter, followed="immediate")
     before = len(outbox())
 
     response = as_user(team).submit(
         f"/pipeline/ideas/{idea.id}/decline", {"answer": "Zu teuer für den Nutzen."}
     )
     assert response.status_code == 302
+    assert told([team, author, supporter], "idea.state") == sorted([author.email, supporter.email])
     mails = outbox()[before:]
     assert sorted(m.recipient for m in mails) == sorted([author.email, supporter.email])
-    assert all("Zu teuer für den Nutzen." in m.body and STOP_PATH in m.body for m in mails)
+    assert all("Zu teuer für den Nutzen." in m.body for m in mails)
+    assert all(stop_path(m).startswith(STOP_PATH) for m in mails)
+    inbox = main_of(as_user(author).get("/benachrichtigungen"))
+    assert "Das Projektteam wird Ihre Idee „Seilbahn über die Ems“ nicht weiterverfolgen." in inbox
 
 
 def test_taking_an_idea_again_changes_nothing_and_sends_nothing(as_user):
@@ -288,6 +345,6 @@ def test_a_declined_idea_can_be_reconsidered_into_a_project(as_user, browser):
     assert "Neue Wege über die Ems" in page
     subjects = [m.subject for m in outbox(author.email)]
     assert subjects == [
-        "Antwort des Projektteams zu: Seilbahn über die Ems",
-        "Ihre Idee fließt in ein Projekt ein: Seilbahn über die Ems",
+        "Antwort des Projektteams zu Ihrer Idee: Seilbahn über die Ems",
+        "Eine Idee fließt in ein Projekt ein: Seilbahn über die Ems",
     ]

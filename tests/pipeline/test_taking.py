@@ -5,8 +5,16 @@ from sqlalchemy import select
 from participation.accounts.models import User
 from participation.extensions import db
 from participation.ideas.models import Idea
+from participation.notifications.models import Notification
 from participation.projects.models import Project, ProjectIdea
-from tests.factories import add_supports, create_idea, create_user, outbox
+from tests.factories import (
+    add_supports,
+    count_rows,
+    create_idea,
+    create_user,
+    notifications_of,
+    outbox,
+)
 from tests.helpers import audit, field_error, fresh, html_of, main_of
 
 PLAN = {
@@ -66,14 +74,21 @@ def test_team_merges_ideas_from_two_towns_into_one_new_project(as_user):
     assert sorted(links) == sorted([rheine.id, ibbenbueren.id])
     assert fresh(rheine).state == fresh(ibbenbueren).state == "adopted"
     assert len(audit("idea.adopt")) == 2
-    assert [m.subject for m in outbox(supporter.email)] == [
-        "Ihre Idee fließt in ein Projekt ein: Mitfahrbank Ibbenbüren"
-    ]
+    # Authors hear of it at once by mail; supporters find it in their inbox (daily summary).
     author = db.session.get(User, rheine.author_id)
     assert [m.subject for m in outbox(author.email)] == [
-        "Ihre Idee fließt in ein Projekt ein: Mitfahrbank Rheine"
+        "Eine Idee fließt in ein Projekt ein: Mitfahrbank Rheine"
     ]
-    assert len(outbox()) == 6  # two authors and four supporters, one mail each; not the team
+    assert outbox(supporter.email) == []
+    [heard] = notifications_of(supporter)
+    assert (heard.event.kind, heard.reason) == ("idea.taken", "supporter")
+    inbox = main_of(as_user(supporter).get("/benachrichtigungen"))
+    assert (
+        "die Idee „Mitfahrbank Ibbenbüren“ in das Projekt „Mitfahrbänke im ganzen Kreis“" in inbox
+    )
+    assert len(outbox()) == 2  # the two authors; not the team
+    # two authors and four supporters, one entry each; not the team
+    assert count_rows(Notification) == 6 and notifications_of(team) == []
 
 
 def test_team_adds_an_idea_to_an_existing_project(as_user):
@@ -138,9 +153,15 @@ def test_team_declines_with_a_public_reason(as_user):
     assert fresh(idea).state == "declined" and fresh(idea).team_answer == "Zu teuer für den Nutzen."
     [entry] = audit("idea.decline")
     assert entry.reason == "Zu teuer für den Nutzen."
-    mails = outbox()
-    assert len(mails) == 3  # the author and two supporters
-    assert all("Zu teuer für den Nutzen." in m.body for m in mails)
+    [mail] = outbox()
+    assert mail.recipient == db.session.get(User, idea.author_id).email
+    assert "Zu teuer für den Nutzen." in mail.body
+    entries = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    assert [n.reason for n in entries] == ["author", "supporter", "supporter"]
+    supporter = db.session.get(User, entries[1].user_id)
+    inbox = main_of(as_user(supporter).get("/benachrichtigungen"))
+    assert "Das Projektteam wird die Idee „Seilbahn über die Ems“ nicht weiterverfolgen." in inbox
+    assert "Zu teuer für den Nutzen." in inbox
 
 
 def test_committee_rates_but_cannot_take_decline_or_plan(as_user):

@@ -5,7 +5,7 @@ they take them along; supports keep counting; the last mail to them is not kept.
 import re
 
 import pytest
-from sqlalchemy import String, func, select
+from sqlalchemy import JSON, String, cast, func, select
 
 from participation.accounts.models import SignInSession, User
 from participation.accounts.second_factor.models import RecoveryCode
@@ -17,8 +17,9 @@ from participation.ideas.models import Comment, Follow, Idea, Support
 from participation.moderation import decisions
 from participation.moderation.models import Report
 from participation.moderation.services import file_report
-from participation.notifications import services as outbox_service
-from participation.notifications.models import OutboxMessage
+from participation.notifications.models import NotificationSettings
+from participation.outbox import services as outbox_service
+from participation.outbox.models import OutboxMessage
 from participation.projects.models import Project, ProjectFollow
 from participation.rating.models import Assessment
 from participation.rating.services import rate_idea
@@ -27,12 +28,14 @@ from participation.timeutil import utcnow
 from tests.factories import (
     PASSWORD,
     add_supports,
+    choose_channels,
     count_rows,
     create_comment,
     create_idea,
     create_user,
     find_user,
     fresh_code,
+    notifications_of,
     outbox,
 )
 from tests.helpers import field_error, fresh, html_of, idea_ids_in, main_of
@@ -50,8 +53,8 @@ DELETED = "Gelöschtes Konto"
 @pytest.fixture
 def world(app):
     """Zora (an association) with ideas in three states, a comment, a support, follows,
-    a report and mails; a moderator who named her in a decision; Bernd, whose idea she
-    commented on (his notification mail names her)."""
+    a report, mails and inbox entries; a moderator who named her in a decision; Bernd,
+    whose idea she commented on (his inbox entry and his mail at once name her)."""
     zora = create_user(
         ZORA["email"],
         display_name=ZORA["name"],
@@ -61,9 +64,13 @@ def world(app):
     )
     mona = create_user("mona@kreis.example", display_name="Mona Moderatorin", roles=("moderator",))
     bernd = create_user("bernd@example.org", display_name="Bernd Anders")
+    choose_channels(bernd, my_ideas="immediate")
+    choose_channels(zora, followed="weekly")
 
     published = submit_idea_as(zora, "Mitfahrbank am Markt")
     decisions.approve_idea(mona, published)
+    note = f"Telefonnummer von {ZORA['name']} entfernt"  # kept in the inbox's event too
+    decisions.correct_idea(mona, published, published.title, published.body, note)
     pending = submit_idea_as(zora, "Bürgerbus am Sonntag")
     ideas.update_idea(
         zora,
@@ -139,16 +146,20 @@ def mailer(monkeypatch) -> KeepingMailer:
 
 
 def stored_anywhere(*needles: str) -> set[tuple[str, str]]:
-    """(table.column, needle) for every text column of every table holding a needle,
-    ignoring case."""
+    """(table.column, needle) for every text or JSON column of every table holding a
+    needle, ignoring case (the needles are ASCII: JSON may escape other letters)."""
     db.session.expire_all()
     found = set()
     for table in db.metadata.sorted_tables:
         for column in table.columns:
-            if not isinstance(column.type, String):  # Text is a String too
+            if isinstance(column.type, JSON):
+                text = cast(column, String)
+            elif isinstance(column.type, String):  # Text is a String too
+                text = column
+            else:
                 continue
             for needle in needles:
-                holds = func.lower(column).contains(needle.lower(), autoescape=True)
+                holds = func.lower(text).contains(needle.lower(), autoescape=True)
                 if db.session.scalar(select(func.count()).select_from(table).where(holds)):
                     found.add((f"{table.name}.{column.name}", needle))
     return found
@@ -203,7 +214,8 @@ def test_deleting_removes_the_person_from_every_table_and_keeps_public_contribut
     assert report.sent >= 1
     [last] = [m for m in mailer.sent if m["To"] == ZORA["email"]]
     assert last["Subject"] == "Ihr Konto ist gelöscht"
-    assert "bleiben lesbar" in last.get_content()
+    assert "bleiben lesbar" in last.get_body(("plain",)).get_content()
+    assert "bleiben lesbar" in last.get_body(("html",)).get_content()
     assert stored_anywhere(*ZORA.values()) == set()
     assert count_rows(OutboxMessage) == len(mailer.sent) - 1  # only her last mail went
 
@@ -211,7 +223,11 @@ def test_deleting_removes_the_person_from_every_table_and_keeps_public_contribut
     assert person.display_name == DELETED and person.deleted_at is not None
     assert person.email.endswith("@konto.invalid") and find_user(ZORA["email"]) is None
     assert (person.organisation_name, person.municipality_id, person.roles) == (None, None, [])
-    assert not (person.notify_comments or person.notify_state_changes)
+    # Her inbox and her choices go with the account; Bernd's entry about her comment stays.
+    assert notifications_of(person) == []
+    assert db.session.get(NotificationSettings, person.id) is None
+    [about_her] = notifications_of(world["bernd"])
+    assert about_her.event.comment_id == world["comment"].id
 
     public = main_of(new_browser().get(f"/ideas/{published.id}"))
     assert DELETED in public and "Mitfahrbank am Markt" in public
@@ -257,13 +273,17 @@ def test_what_the_public_could_not_read_goes_even_when_contributions_stay(world,
 
 def test_mails_to_others_keep_going_without_her_name(world, as_user):
     [to_bernd] = outbox("bernd@example.org")
-    assert ZORA["name"] in to_bernd.body
+    assert ZORA["name"] in to_bernd.body and ZORA["name"] in to_bernd.html_body
     delete_account(as_user(world["zora"]))
 
     [to_bernd] = outbox("bernd@example.org")
     assert to_bernd.sent_at is None
-    assert f"{DELETED} hat die Idee „Wochenmarkt am Abend“ kommentiert" in to_bernd.body
-    assert ZORA["name"] not in to_bernd.body
+    assert f"{DELETED} hat Ihre Idee „Wochenmarkt am Abend“ kommentiert" in to_bernd.body
+    assert f"{DELETED} hat Ihre Idee „Wochenmarkt am Abend“ kommentiert" in to_bernd.html_body
+    assert ZORA["name"] not in to_bernd.body and ZORA["name"] not in to_bernd.html_body
+    inbox = main_of(as_user(world["bernd"]).get("/benachrichtigungen"))
+    assert f"{DELETED} hat Ihre Idee „Wochenmarkt am Abend“ kommentiert." in inbox
+    assert ZORA["name"] not in inbox
 
 
 def test_her_name_stays_where_the_text_is_not_about_her(world, as_user):
@@ -366,9 +386,10 @@ def test_with_removal_ideas_and_comments_leave_the_site_and_the_counts_stay_righ
     assert_no_drift(runner)
     outbox_service.deliver_pending()
     [last] = [m for m in mailer.sent if m["To"] == ZORA["email"]]
-    assert "ebenfalls von der Plattform entfernt" in last.get_content()
+    assert "ebenfalls von der Plattform entfernt" in last.get_body(("plain",)).get_content()
     assert stored_anywhere(*ZORA.values(), "ZORA-KOMMENTAR", "ZORA-ENTWURF") == set()
     assert outbox("bernd@example.org") == []  # the notice quoted her removed comment
+    assert notifications_of(world["bernd"]) == []  # and his inbox entry told of it
 
 
 def test_removed_contributions_are_announced_in_the_log_without_their_words(world, as_user):

@@ -15,16 +15,19 @@ from participation.ideas import services as ideas
 from participation.ideas.models import Follow, Idea, Support
 from participation.moderation import decisions
 from participation.moderation.services import file_report
-from participation.notifications.models import OutboxMessage
+from participation.outbox.models import OutboxMessage
 from participation.projects.models import Project, ProjectFollow
 from participation.rating.models import Assessment
 from participation.rating.services import rate_idea
 from participation.timeutil import utcnow
 from tests.factories import (
     PASSWORD,
+    channels_of,
+    choose_channels,
     create_comment,
     create_idea,
     create_user,
+    notifications_of,
     outbox,
 )
 from tests.helpers import field_error, html_of, main_of
@@ -184,7 +187,12 @@ def test_the_json_download_is_an_uncached_attachment(world, as_user):
 
 def test_the_json_has_every_section_with_the_values_in_the_database(world, as_user):
     anna = world["anna"]
-    data = export_json(as_user(anna))
+    browser = as_user(anna)
+    choose_channels(anna, followed="weekly")
+    first = notifications_of(anna)[0]
+    read = browser.submit(f"/benachrichtigungen/{first.id}/gelesen", {}, "/benachrichtigungen")
+    assert read.status_code == 302
+    data = export_json(browser)
     assert list(data) == [
         "export",
         "notes",
@@ -199,6 +207,7 @@ def test_the_json_has_every_section_with_the_values_in_the_database(world, as_us
         "follows",
         "reports",
         "mails",
+        "notifications",
         "assessments",
     ]
     db.session.expire_all()
@@ -214,6 +223,28 @@ def test_the_json_has_every_section_with_the_values_in_the_database(world, as_us
     assert data["sign_ins"]["last_login_at"] == signed_in.replace(microsecond=0).isoformat() + "Z"
     assert [device["active"] for device in data["sign_ins"]["devices"]] == [True]
     assert data["roles"] == [] and data["assessments"] == []
+    # The choices of channel and every inbox entry, as the notification centre stores them.
+    assert not {"notify_comments", "notify_state_changes"} & set(data["profile"])
+    assert data["notifications"]["channels"] == channels_of(anna)
+    assert data["notifications"]["channels"]["followed"] == "weekly"
+    entries = data["notifications"]["entries"]
+    stored = notifications_of(anna)
+    assert [entry["text"] for entry in entries] == [
+        "Ihre Idee „Mitfahrbank am Markt“ ist freigegeben.",
+        "Ihre Idee „Parkhaus abreißen“ wurde von der Moderation nicht freigegeben.",
+        "Ihre Idee „Radweg mit Telefonnummer“ ist freigegeben.",
+        "Ihre Idee „Radweg mit Telefonnummer“ wurde ausgeblendet.",
+    ]
+    assert [e["created_at"] for e in entries] == [
+        n.created_at.replace(microsecond=0).isoformat() + "Z" for n in stored
+    ]
+    assert [e["read_at"] is not None for e in entries] == [True, False, False, False]
+    assert all(e["mailed_at"] is not None for e in entries)  # decisions come at once
+    html = main_of(export(browser, fmt="html"))
+    assert "Benachrichtigungen (4)" in html
+    assert "Neues zu Ideen, denen ich folge oder die ich unterstütze" in html
+    assert "Wöchentliche Zusammenfassung per E-Mail" in html
+    assert "Ihre Idee „Parkhaus abreißen“ wurde von der Moderation nicht freigegeben." in html
 
 
 def test_each_sign_in_is_listed_with_browser_and_times_but_no_one_elses(world, new_browser):

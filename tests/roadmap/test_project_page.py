@@ -11,7 +11,16 @@ from participation.extensions import db
 from participation.ideas.services import hide_idea
 from participation.projects import services as projects
 from participation.projects.models import Project, ProjectFollow
-from tests.factories import count_rows, create_idea, create_user, find_user, link_from, outbox
+from tests.factories import (
+    channels_of,
+    choose_channels,
+    count_rows,
+    create_idea,
+    create_user,
+    notifications_of,
+    outbox,
+    stop_path,
+)
 from tests.helpers import html_of, main_of
 from tests.ideas.test_queries import queries_for
 from tests.roadmap.helpers import SECRET_NOTE, follows, full_plan, make_project
@@ -183,7 +192,7 @@ def test_follow_and_unfollow(as_user):
     assert response.status_code == 302 and response.headers["Location"].endswith(url)
     assert follows(project) == [person.id]
     page = main_of(browser.get(url))
-    assert "Sie folgen dem Projekt und erhalten eine E-Mail bei Neuigkeiten." in page
+    assert "Sie folgen dem Projekt. Neuigkeiten finden Sie unter Benachrichtigungen." in page
     assert f'action="{url}/unfollow"' in page and "Nicht mehr folgen" in page
 
     browser.submit(f"{url}/follow", {}, form_page=url)  # a double tap changes nothing
@@ -217,33 +226,50 @@ def test_following_without_csrf_token_is_refused(as_user):
 def test_the_stop_link_in_a_project_mail_turns_these_mails_off(as_user, browser):
     project = make_project()
     follower = create_user(email="leser@example.org")
-    as_user(follower).submit(f"{project_url(project)}/follow", {}, form_page=project_url(project))
+    reader = as_user(follower)
+    reader.submit(f"{project_url(project)}/follow", {}, form_page=project_url(project))
+    reader.submit("/benachrichtigungen/einstellungen", {"projects": "immediate"})
     team = create_user(roles=("team",))
     projects.publish_update(team, db.session.get(Project, project.id), "Neu", "Es geht los.")
     db.session.commit()
     [mail] = outbox("leser@example.org")
 
-    stop = link_from(mail, "/mitteilungen/abbestellen/")
-    assert "Möchten Sie keine E-Mails mehr erhalten" in main_of(browser.get(stop))
-    assert find_user("leser@example.org").notify_state_changes is True
+    stop = stop_path(mail)
+    asked = main_of(browser.get(stop))
+    assert "Möchten Sie diese E-Mails abbestellen" in asked and "Neues aus Projekten" in asked
+    assert channels_of(follower)["projects"] == "immediate"
     response = browser.submit(stop, {})
     assert response.status_code == 200
     assert "E-Mails abbestellt" in main_of(response)
-    assert find_user("leser@example.org").notify_state_changes is False
+    assert channels_of(follower)["projects"] == "inbox"
 
-    # The next update reaches nobody.
+    # The next update reaches the inbox only.
     projects.publish_update(team, db.session.get(Project, project.id), "Neuer", "Weiter geht's.")
     db.session.commit()
     assert len(outbox("leser@example.org")) == 1
+    assert len(notifications_of(follower)) == 2
+    inbox = main_of(reader.get("/benachrichtigungen"))
+    assert f"Neues aus dem Projekt „{project.title}“: Neuer" in inbox
 
 
 @pytest.mark.parametrize("token", ["kaputt", "MQ.falsche-signatur", "1"])
 def test_a_bad_stop_token_is_404_and_changes_nothing(client, token):
     person = create_user(email="bleibt@example.org")
-    assert person.notify_state_changes is True
-    assert client.get(f"/mitteilungen/abbestellen/{token}").status_code == 404
-    assert find_user("bleibt@example.org").notify_state_changes is True
+    choose_channels(person, projects="immediate")
+    assert client.get(f"/benachrichtigungen/abbestellen/{token}").status_code == 404
+    assert client.post(f"/benachrichtigungen/abbestellen/{token}").status_code == 404
+    assert channels_of(person)["projects"] == "immediate"
     assert db.session.get(User, person.id) is not None
+
+
+def test_the_stop_link_of_an_old_mail_answers_gone_and_points_to_the_preferences(client):
+    person = create_user(email="bleibt@example.org")
+    response = client.get("/mitteilungen/abbestellen/MQ.alte-signatur")
+    assert response.status_code == 410
+    page = main_of(response)
+    assert "Dieser Link gilt nicht mehr" in page
+    assert 'href="/benachrichtigungen/einstellungen"' in page
+    assert channels_of(person)["projects"] == "weekly"
 
 
 def test_project_page_runs_the_same_queries_however_much_it_holds(client, as_user, count_queries):
@@ -267,8 +293,9 @@ def test_project_page_runs_the_same_queries_however_much_it_holds(client, as_use
     print(f"\nSQL statements for /projects/<id>, small -> large: {small} -> {large}")
     assert small == large
     # The project, then fields, places, funding, milestones, updates, idea links and their
-    # ideas; logged in also the person, their roles and whether they follow.
-    assert large == {"anonymous": 8, "resident": 11}
+    # ideas; logged in also the person, their roles, whether they follow and (in the
+    # header) how many notifications they have not read.
+    assert large == {"anonymous": 8, "resident": 12}
 
     db.session.remove()
     response = client.get(url, headers={"Accept-Encoding": "gzip"})

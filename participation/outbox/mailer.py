@@ -20,16 +20,37 @@ class InsecureServerError(smtplib.SMTPException):
 
 
 def compose(
-    sender: str, recipient: str, subject: str, body: str, *, message_id: str, date: datetime
+    sender: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    message_id: str,
+    date: datetime,
+    html: str | None = None,
+    reply_to: str | None = None,
+    unsubscribe_url: str | None = None,
 ) -> EmailMessage:
-    """One mail with the headers every mail needs; `date` is naive UTC, as stored."""
+    """One mail with the headers every mail needs; `date` is naive UTC, as stored.
+
+    With `html`, plain text and HTML travel together (multipart/alternative). With an
+    `unsubscribe_url`, mail programs offer one-click unsubscribing (RFC 8058): they
+    POST `List-Unsubscribe=One-Click` to that address."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["Subject"] = subject
     message["Date"] = format_datetime(date.replace(tzinfo=UTC))
     message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
     return message
 
 
@@ -41,7 +62,7 @@ class LogMailer:
             "E-Mail an %s\nBetreff: %s\n\n%s\n",
             message["To"],
             message["Subject"],
-            message.get_content(),
+            (message.get_body(("plain",)) or message).get_content(),
         )
 
 

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from flask import current_app, g, has_request_context, render_template
+from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
 from ..extensions import db
@@ -19,20 +20,32 @@ RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
 
 
 def queue_mail(
-    recipient: str, subject: str, template: str, *, forget_after_delivery=False, **context
+    recipient: str,
+    subject: str,
+    template: str,
+    *,
+    forget_after_delivery=False,
+    unsubscribe_url: str | None = None,
+    **context,
 ) -> OutboxMessage:
     """Write a message to the outbox in the current transaction (no commit).
 
-    A `user` in the context is the account the mail is for (every template greets them
-    by it): the row keeps its id. With `forget_after_delivery` the row is deleted once
-    the mail is delivered or given up, for an address the platform must not remember
-    (the confirmation of an account's deletion)."""
+    The text comes from `mail/<template>.txt`, the HTML from `mail/<template>.html`
+    or, where there is none, from the text in the common mail layout. A `user` in the
+    context is the account the mail is for (every template greets them by it): the row
+    keeps its id. With `forget_after_delivery` the row is deleted once the mail is
+    delivered or given up, for an address the platform must not remember (the
+    confirmation of an account's deletion). Mails that are not strictly transactional
+    pass an `unsubscribe_url` (List-Unsubscribe)."""
+    context["unsubscribe_url"] = unsubscribe_url
     body = render_template(f"mail/{template}.txt", **context)
     account = context.get("user")
     message = OutboxMessage(
         recipient=recipient,
         subject=subject,
         body=body,
+        html_body=_html_of(template, body, subject, context),
+        unsubscribe_url=unsubscribe_url,
         user_id=account.id if account is not None else None,
         forget_after_delivery=forget_after_delivery,
     )
@@ -41,6 +54,13 @@ def queue_mail(
     if has_request_context():
         g.mail_queued = True
     return message
+
+
+def _html_of(template: str, body: str, subject: str, context: dict) -> str:
+    try:
+        return render_template(f"mail/{template}.html", subject=subject, **context)
+    except TemplateNotFound:
+        return render_template("mail/_plain.html", subject=subject, text=body, **context)
 
 
 def mailed_recently(recipient: str, subject: str, within: timedelta) -> bool:
@@ -104,6 +124,9 @@ def _compose(message: OutboxMessage, sender: str) -> EmailMessage:
         message.body,
         message_id=_message_id(message, sender),
         date=message.created_at,
+        html=message.html_body,
+        reply_to=current_app.config.get("MAIL_REPLY_TO"),
+        unsubscribe_url=message.unsubscribe_url,
     )
 
 
