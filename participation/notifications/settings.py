@@ -19,10 +19,23 @@ def local_day(moment: datetime | None = None) -> date:
     return (moment or utcnow()).replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
 
 
-def settings_of(user_id: int) -> NotificationSettings:
-    """The stored settings, or unsaved defaults (nothing is written for a mere look)."""
+class DefaultSettings:
+    """The settings of a person without a row: nothing is written for a mere look."""
+
+    daily_summary_on = weekly_summary_on = mail_day = None
+    mails_on_day = 0
+
+    def channel(self, category: str) -> str:
+        return DEFAULT_CHANNELS[Category(category)].value
+
+
+DEFAULTS = DefaultSettings()
+
+
+def settings_of(user_id: int) -> NotificationSettings | DefaultSettings:
+    """The stored settings, or the defaults."""
     stored = db.session.get(NotificationSettings, user_id)
-    return stored if stored is not None else _defaults(user_id)
+    return stored if stored is not None else DEFAULTS
 
 
 def settings_for(user_ids) -> dict[int, NotificationSettings]:
@@ -37,13 +50,8 @@ def settings_for(user_ids) -> dict[int, NotificationSettings]:
         if ids
         else {}
     )
-    return {user_id: stored.get(user_id) or _defaults(user_id) for user_id in ids}
-
-
-def _defaults(user_id: int) -> NotificationSettings:
-    return NotificationSettings(
-        user_id=user_id, mails_on_day=0, **{c.value: DEFAULT_CHANNELS[c].value for c in Category}
-    )
+    # One shared object for everyone on the defaults: a popular idea has thousands.
+    return {user_id: stored.get(user_id, DEFAULTS) for user_id in ids}
 
 
 def ensure_settings(user_ids) -> None:
