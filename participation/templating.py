@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask_babel import format_date, format_datetime
 
 from .maps import tile_server
-from .text import excerpt, plain_text, render_markdown
+from .text import excerpt, markdown_as_text, render_markdown
 
 DEFAULT_SITE = {
     "name": "Beteiligung",
@@ -77,7 +77,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["numeric_date"] = format_numeric_date
     app.jinja_env.filters["excerpt"] = excerpt
-    app.jinja_env.filters["plain_text"] = plain_text
+    app.jinja_env.filters["markdown_as_text"] = markdown_as_text
     app.jinja_env.globals["tile_server"] = tile_server  # None: no page shows a map
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

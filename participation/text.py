@@ -90,13 +90,30 @@ def _sanitised_html(source: str) -> str:
     return bleach.linkify(cleaned, callbacks=[_external_link_rel], skip_tags={"code"})
 
 
-def plain_text(source: str | None) -> str:
-    """Text without any markup, e.g. for excerpts and e-mails.
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_MD_CODE = re.compile(r"`([^`\n]*)`")
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}\s+", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n{3,}")
 
-    For plain text, not HTML: "&" stays "&" (not "&amp;") and "<b>" written by a
-    person stays as they wrote it, as on the page."""
-    stripped = bleach.clean(_sanitised_html(source or ""), tags=set(), strip=True)
-    return unescape(stripped).strip()
+
+def markdown_as_text(source: str | None) -> str:
+    """Markdown for the text part of a mail: its lines and lists as written, without the
+    marks (**, `, #) only the HTML part renders; a link as "label (address)". Plain
+    text, not HTML: "&" and "<b>" stay as the person wrote them."""
+    text = (source or "").replace("\r\n", "\n")
+    text = _MD_LINK.sub(_link_as_text, text)
+    text = _MD_STRONG.sub(r"\2", text)
+    text = _MD_EMPHASIS.sub(r"\1", text)
+    text = _MD_CODE.sub(r"\1", text)
+    text = _MD_HEADING.sub("", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _link_as_text(link: re.Match) -> str:
+    label, address = link[1].strip(), link[2]
+    return f"{label} ({address})" if label and label != address else address
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

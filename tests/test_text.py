@@ -1,6 +1,6 @@
 """The one function that turns what people write into HTML."""
 
-from participation.text import excerpt, render_markdown
+from participation.text import excerpt, markdown_as_text, render_markdown
 
 
 def test_html_people_type_is_shown_as_text_not_run():
@@ -48,3 +48,15 @@ def test_list_lines_inside_code_and_list_items_stay_as_they_are():
     assert "<code>Text\n- kein Punkt\n</code>" in code and "<li>" not in code
     list_with_continuation = render_markdown("- eins\n  weiter\n- zwei")
     assert list_with_continuation == "<ul>\n<li>eins\n  weiter</li>\n<li>zwei</li>\n</ul>"
+
+
+def test_a_mails_text_part_keeps_lines_and_lists_but_drops_markdown_marks():
+    source = (
+        "# Antwort\r\nBitte **konkreter**: Welche *Straße*?\n\n\n\n- Ort\n- Zeitraum\n\n"
+        "Siehe [den Plan](https://kreis.example/plan) und `B54`, 2*3*4 & <b>"
+    )
+
+    assert markdown_as_text(source) == (
+        "Antwort\nBitte konkreter: Welche Straße?\n\n- Ort\n- Zeitraum\n\n"
+        "Siehe den Plan (https://kreis.example/plan) und B54, 2*3*4 & <b>"
+    )
