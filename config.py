@@ -180,6 +180,10 @@ class Config:
     COMMENT_RATE_LIMIT_PER_ADDRESS = "100 per 5 minutes;1000 per day"
     SUPPORT_RATE_LIMIT = "60 per minute;600 per day"
     SUPPORT_RATE_LIMIT_PER_ADDRESS = "300 per minute;6000 per day"
+    # The link that stops mail: mail programs send one-click unsubscribes for many people
+    # from a few servers of theirs, so the address limit is generous (each POST is cheap).
+    STOP_MAIL_RATE_LIMIT = "30 per minute"
+    STOP_MAIL_RATE_LIMIT_PER_ADDRESS = "1000 per minute;50000 per day"
     REPORT_RATE_LIMIT = "10 per hour"
     REPORT_RATE_LIMIT_PER_ADDRESS = "100 per hour"
     # Withdrawing one's own idea, deleting one's own comment: each works once per item.

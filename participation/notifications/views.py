@@ -134,7 +134,7 @@ def _stopped_categories(scope: str, user_id: int) -> list[str]:
 
 @bp.route("/abbestellen/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the token is the proof; mail programs POST it without a form (RFC 8058)
-@write_limit("SUPPORT_RATE_LIMIT")
+@write_limit("STOP_MAIL_RATE_LIMIT")
 def stop(token: str):
     """The link in a mail asks first: mail scanners open links, only people press buttons.
     Mail programs' one-click unsubscribing POSTs here directly."""

@@ -161,3 +161,19 @@ def test_links_of_older_mails_say_they_no_longer_work(client, path):
         assert "Dieser Link gilt nicht mehr" in page
         assert 'href="/benachrichtigungen/einstellungen"' in page
     assert settings_row(person) is None
+
+
+def test_a_mail_providers_one_clicks_from_one_address_have_their_own_limit(
+    app, client, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SUPPORT_RATE_LIMIT_PER_ADDRESS", "2 per minute")
+    monkeypatch.setitem(app.config, "STOP_MAIL_RATE_LIMIT_PER_ADDRESS", "6 per minute")
+    people = [create_user() for _ in range(7)]
+    tokens = [stop_token(person.id, "followed") for person in people]
+
+    answers = [client.post(f"{STOP}{token}", **ONE_CLICK).status_code for token in tokens]
+
+    assert answers == [200] * 6 + [429], "not supporting's small limit: its own"
+    assert [channels(person) and channels(person)["followed"] for person in people] == [
+        "inbox"
+    ] * 6 + [None]
