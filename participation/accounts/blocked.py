@@ -27,9 +27,12 @@ ALLOWED_WHILE_BLOCKED = frozenset(
         "privacy.export",
         "privacy.delete_account",
         "ideas.unfollow",
-        "ideas.unfollow_by_mail",
         "roadmap.unfollow",
-        "roadmap.stop_mails",
+        # The inbox and how mail comes: reading and choosing, not contributing.
+        "notifications.stop",
+        "notifications.preferences",
+        "notifications.mark_read",
+        "notifications.mark_all_read",
         # Telling us about a barrier is no contribution to the site.
         "strategy.report_barrier",
     }

@@ -114,3 +114,40 @@ def test_nobody_else_sees_the_block_page(as_user):
     assert response.status_code in (403, 404)
     assert "Ihr Konto ist gesperrt" not in html_of(response)
     assert db.session.get(Idea, idea.id).state == IdeaState.PENDING
+
+
+def test_a_blocked_account_reads_its_notifications_and_chooses_its_mail(blocked_author):
+    from participation.ideas import services as ideas
+    from participation.notifications.tokens import stop_token
+    from tests.factories import notifications_of
+
+    person, browser, *_ = blocked_author
+    idea = create_idea(person, title="Veröffentlichte Idee der Person")
+    ideas.add_comment(create_user(), idea, "Eine Antwort an die gesperrte Person")
+    db.session.commit()
+    [news] = notifications_of(person)
+    choices = {
+        "decisions": "inbox",
+        "replies": "inbox",
+        "my_ideas": "inbox",
+        "followed": "daily",
+        "projects": "weekly",
+    }
+
+    answers = {
+        "read one": post(browser, f"/benachrichtigungen/{news.id}/gelesen", {}, page="/account"),
+        "read all": post(browser, "/benachrichtigungen/alle-gelesen", {}, page="/account"),
+        "preferences": post(browser, "/benachrichtigungen/einstellungen", choices, page="/account"),
+        "stop link": post(
+            browser,
+            f"/benachrichtigungen/abbestellen/{stop_token(person.id, 'all')}",
+            {},
+            page="/account",
+        ),
+    }
+
+    assert {name: r.status_code for name, r in answers.items()} == dict.fromkeys(answers, 302) | {
+        "stop link": 200
+    }
+    assert fresh(news).read_at is not None
+    assert "Abbestellt: alle E-Mails über Neuigkeiten." in main_of(answers["stop link"])
