@@ -75,7 +75,8 @@ def mark_all_read(user_id: int) -> int:
 
 
 def personal_notifications(user_id: int) -> dict:
-    """For the data export: the chosen channels and every inbox entry, oldest first."""
+    """For the data export: the chosen channels and every inbox entry, oldest first
+    (times as stored; the export writes them its way)."""
     chosen = settings_of(user_id)
     rows = list(
         db.session.scalars(
@@ -87,18 +88,14 @@ def personal_notifications(user_id: int) -> dict:
         "channels": {category.value: chosen.channel(category) for category in Category},
         "entries": [
             {
-                "created_at": _iso(n.created_at),
+                "created_at": n.created_at,
                 "text": message_for(n.event, n.reason, subjects).headline,
-                "read_at": _iso(n.read_at),
-                "mailed_at": _iso(n.mailed_at),
+                "read_at": n.read_at,
+                "mailed_at": n.mailed_at,
             }
             for n in rows
         ],
     }
-
-
-def _iso(moment) -> str | None:
-    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
 
 
 def forget_person(user_id: int) -> None:

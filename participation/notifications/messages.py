@@ -181,14 +181,20 @@ def _idea_taken(event, reason, subjects, idea) -> Message:
     )
 
 
-def _idea_corrected(event, reason, subjects, idea) -> Message:
+def _corrected(event, reason, subjects, idea) -> Message:
+    comment = subjects.comments.get(event.comment_id)
+    what, link_label, link = (
+        (f"Ihren Kommentar zur Idee „{idea.title}“", "Zur Diskussion", _comment_link(idea, comment))
+        if comment is not None
+        else (f"Ihre Idee „{idea.title}“", "Zur Idee", _idea_link(idea))
+    )
     return Message(
         subject=f"Die Moderation hat Ihren Beitrag korrigiert: {idea.title[:80]}",
-        headline=f"Die Moderation hat Ihre Idee „{idea.title}“ korrigiert.",
+        headline=f"Die Moderation hat {what} korrigiert.",
         quote=event.data.get("reason"),
         quote_label="Was geändert wurde",
-        link_label="Zur Idee",
-        **_idea_link(idea),
+        link_label=link_label,
+        **link,
     )
 
 
@@ -248,18 +254,6 @@ def _comment_state(event, reason, subjects, idea) -> Message:
     )
 
 
-def _comment_corrected(event, reason, subjects, idea) -> Message:
-    comment = subjects.comments.get(event.comment_id)
-    return Message(
-        subject=f"Die Moderation hat Ihren Beitrag korrigiert: {idea.title[:80]}",
-        headline=f"Die Moderation hat Ihren Kommentar zur Idee „{idea.title}“ korrigiert.",
-        quote=event.data.get("reason"),
-        quote_label="Was geändert wurde",
-        link_label="Zur Diskussion",
-        **_comment_link(idea, comment),
-    )
-
-
 def _project_updated(event, reason, subjects, idea) -> Message:
     project = subjects.projects.get(event.project_id)
     update = subjects.updates.get(event.update_id)
@@ -278,10 +272,10 @@ def _project_updated(event, reason, subjects, idea) -> Message:
 BUILDERS = {
     "idea.state": _idea_state,
     "idea.taken": _idea_taken,
-    "idea.corrected": _idea_corrected,
+    "idea.corrected": _corrected,
     "idea.photo_removed": _photo_removed,
     "comment.published": _comment_published,
     "comment.state": _comment_state,
-    "comment.corrected": _comment_corrected,
+    "comment.corrected": _corrected,
     "project.updated": _project_updated,
 }

@@ -1,15 +1,18 @@
 """The inbox, the preferences and the one link that stops mail."""
 
+from babel.dates import get_day_names
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from ..accounts.models import User
@@ -30,9 +33,12 @@ legacy_bp = Blueprint("notification_links", __name__)
 @bp.app_context_processor
 def unread_notifications() -> dict:
     def unread() -> int:
+        """Counted once per request: the header and the inbox page both ask."""
         if not current_user.is_authenticated:
             return 0
-        return inbox.unread_count(current_user.id)
+        if "unread_notifications" not in g:
+            g.unread_notifications = inbox.unread_count(current_user.id)
+        return g.unread_notifications
 
     return {"unread_notifications": unread}
 
@@ -112,11 +118,12 @@ def preferences():
         "notifications/preferences.html",
         form=form,
         categories=categories,
-        weekly_weekday=WEEKDAYS[current_app.config["NOTIFICATION_WEEKLY_WEEKDAY"] % 7],
+        weekly_weekday=get_day_names("wide", locale=get_locale())[
+            current_app.config["NOTIFICATION_WEEKLY_WEEKDAY"] % 7
+        ],
     )
 
 
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 STOP_SCOPES = {
     "summary": "die täglichen und wöchentlichen Zusammenfassungen",
     "all": "alle E-Mails über Neuigkeiten",

@@ -123,7 +123,7 @@ def collect_personal_data(user: User) -> dict:
         "follows": {"ideas": _idea_follows(user), "projects": _project_follows(user)},
         "reports": _reports(user),
         "mails": _mails(user),
-        "notifications": personal_notifications(user.id),
+        "notifications": _notifications(user),
         "assessments": _assessments(user),
     }
 
@@ -141,6 +141,13 @@ def _profile(user: User) -> dict:
         "created_at": iso(user.created_at),
         "blocked": _block(user),
     }
+
+
+def _notifications(user: User) -> dict:
+    found = personal_notifications(user.id)
+    times = ("created_at", "read_at", "mailed_at")
+    entries = [entry | {key: iso(entry[key]) for key in times} for entry in found["entries"]]
+    return {"channels": found["channels"], "entries": entries}
 
 
 def _block(user: User) -> dict | None:
