@@ -35,6 +35,7 @@ OPEN_BLUEPRINTS = {
     "notifications",  # a signed-in person's own inbox and preferences; stop links by token
     "notification_links",  # stop links of mails sent before the notification centre (410)
     "health",
+    "observability",  # /metrics: by network address, not by account
 }
 ALL_ROLES = ("admin", "moderator", "committee", "team")
 SETUP = "/account/zwei-faktor"

@@ -1,0 +1,1 @@
+"""The deployment of issue 14: deploy/nginx in front of two gunicorn servers."""
