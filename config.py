@@ -68,6 +68,17 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Public pages for visitors without a session are kept this many seconds per worker
+    # (participation/pagecache.py; 0: off); every committed write drops them at once
+    # through a shared number kept in PAGE_CACHE_URI: Redis for several servers, else a
+    # file in the instance folder (one server, its workers).
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+    PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))
+    PAGE_CACHE_URI = os.environ.get("PAGE_CACHE_URI") or (
+        RATELIMIT_STORAGE_URI
+        if RATELIMIT_STORAGE_URI.startswith("redis")
+        else f"file://{INSTANCE_DIR / 'page-generation'}"
+    )
     RATELIMIT_HEADERS_ENABLED = True
     # Number of reverse proxies / load balancers in front of the app whose
     # X-Forwarded-For and X-Forwarded-Proto are trusted (0: none, the default).
@@ -210,12 +221,23 @@ class Config:
     # Hide content automatically once this many different people reported it (0: off).
     AUTO_HIDE_REPORTS = int(os.environ.get("AUTO_HIDE_REPORTS", "0") or 0)
     COMMENTS_PREMODERATED = os.environ.get("COMMENTS_PREMODERATED", "") == "1"
+    # Monitoring (participation/observability; README, "Überwachung"). Log lines as
+    # "text" or "json" (one object a line on stderr, with the request id).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip()
+    # One line per request (logger participation.access): off in development, where the
+    # development server already writes one.
+    ACCESS_LOG = os.environ.get("ACCESS_LOG", "0") == "1"
+    # Who may read /metrics: addresses or networks, comma-separated, as the app sees the
+    # client (behind a trusted proxy: the address the proxy saw). Everyone else gets 404.
+    METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").strip()
+    ACCESS_LOG = os.environ.get("ACCESS_LOG", "1") == "1"
 
 
 class TestConfig(Config):
@@ -228,10 +250,16 @@ class TestConfig(Config):
         else "sqlite://"
     )
     RATELIMIT_STORAGE_URI = "memory://"
+    PAGE_CACHE_URI = "memory://"
+    # Off, as tests change time and settings between requests; tests/test_page_cache.py
+    # switches it on. TEST_PAGE_CACHE_SECONDS=60 runs the whole suite through the cache.
+    PAGE_CACHE_SECONDS = int(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0"))
     MAIL_URL = ""
     MAIL_DELIVER_AFTER_REQUEST = False
     MIN_FORM_SECONDS = 0
     SITE_FIGURES_SECONDS = 0  # each test counts afresh
+    LOG_FORMAT = "text"
+    ACCESS_LOG = False  # a test that needs the lines switches them on
     SITE_URL = "http://localhost"
     SERVER_NAME = None
 

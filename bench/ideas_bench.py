@@ -21,17 +21,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pyotp
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select, text
 
 from config import database_url
 from participation import create_app
+from participation.accounts.models import User
+from participation.accounts.second_factor import totp
 from participation.demo.generate import DEMO_PASSWORD
 from participation.extensions import db
 from participation.ideas.models import Idea, IdeaState
 from participation.projects.models import Project
 from participation.strategy.services import seed_district
 from participation.templating import load_district_data
+from participation.timeutil import utcnow
 
 PAGES = [
     "/ideas",
@@ -80,12 +84,24 @@ def _has_ideas(app, wanted: int) -> bool:
             return False
 
 
+TEAM_EMAIL = "projektteam@demo.example.org"
+
+
 def team_client(app):
+    """The demo's project-team member, with an authenticator app: roles need one."""
+    with app.app_context():
+        member = db.session.scalar(select(User).where(User.email == TEAM_EMAIL))
+        if member.second_factor_at is None:
+            member.totp_secret, member.second_factor_at = totp.new_secret(), utcnow()
+        member.totp_last_step = None
+        secret = member.totp_secret
+        db.session.commit()
     client = app.test_client()
-    response = client.post(
-        "/login", data={"email": "projektteam@demo.example.org", "password": DEMO_PASSWORD}
-    )
+    response = client.post("/login", data={"email": TEAM_EMAIL, "password": DEMO_PASSWORD})
     assert response.status_code == 302, "demo team login failed"
+    if response.headers["Location"].endswith("/login/code"):
+        response = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+        assert response.status_code == 302, "demo team's second factor failed"
     return client
 
 

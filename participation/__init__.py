@@ -31,11 +31,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
+    _configure_logging(app)  # first: the checks below may already warn
     _installation_secret_for_development(app)
     _refuse_unsafe_production(app)
-    _trust_proxies(app)
     INSTANCE_DIR.mkdir(exist_ok=True)
-    _configure_logging(app)
     _init_extensions(app)
     from .input_guard import init_input_guard
 
@@ -44,11 +43,18 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _register_request_boundary(app)
     from . import errors, security, templating
     from .cli import register_cli
+    from .observability import init_observability
 
     errors.init_errors(app)
     security.init_security(app)
     templating.init_templating(app)
     register_cli(app)
+    init_observability(app)  # last: its hooks frame all the others
+    from .observability.copies import copy_served
+    from .pagecache import init_page_cache
+
+    init_page_cache(app, served=copy_served(bool(app.config.get("ACCESS_LOG"))))
+    _trust_proxies(app)  # outermost: the cache sees the client's scheme and host
     return app
 
 
@@ -86,11 +92,9 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-    app.logger.setLevel(logging.INFO)
+    from .observability.logs import configure_logging
+
+    configure_logging(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -99,7 +103,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         enforce_foreign_keys(db.engine)
-    from .ideas.search import include_object
+    from .models import include_object
 
     migrate.init_app(
         app,
@@ -134,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from .ideas.views import bp as ideas_bp
     from .moderation.report_views import bp as reports_bp
     from .moderation.views import bp as moderation_bp
+    from .observability.views import bp as observability_bp
     from .pages.views import bp as pages_bp
     from .photos.views import bp as photos_bp
     from .privacy.views import bp as privacy_bp
@@ -161,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(observability_bp)
     notifications.init_app(app)
 
 

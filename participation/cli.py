@@ -7,7 +7,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .backup.cli import backup_cli
 from .extensions import db
+from .jobs import deliver_mail, jobs_cli, run_retention, send_summaries
 from .roles import Role
 from .templating import load_district_data
 
@@ -21,6 +23,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(recount_command)
     app.cli.add_command(export_command)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(jobs_cli)
 
 
 @click.command("seed")
@@ -98,15 +102,9 @@ outbox_cli = AppGroup("outbox", help="E-Mail-Ausgang.")
 @outbox_cli.command("send")
 @click.option("--limit", default=500, show_default=True, help="Höchstens so viele Nachrichten")
 def send_outbox_command(limit: int) -> None:
-    """Deliver due messages; failures stay queued for the next run."""
-    from .outbox.services import deliver_pending
-
-    report = deliver_pending(limit=limit)
-    click.echo(
-        f"{report.sent} gesendet, {report.failed} fehlgeschlagen (später erneut), "
-        f"{report.given_up} aufgegeben."
-    )
-    if report.failed or report.given_up:
+    """Deliver due messages; failures stay queued for the next run (`flask jobs mail`
+    does the same under a lock, for timers)."""
+    if not deliver_mail(limit):
         sys.exit(1)
 
 
@@ -117,21 +115,7 @@ notifications_cli = AppGroup("notifications", help="Benachrichtigungen.")
 def send_summaries_command() -> None:
     """Send the daily and weekly summaries that are due (cron, once a day; running it
     twice, or on two servers at once, sends nothing twice)."""
-    from .notifications.summaries import send_summaries
-
-    def progress(done: int, total: int) -> None:
-        if done % 200 == 0 or done == total:
-            click.echo(f"  {done}/{total} Personen geprüft", err=True)
-
-    report = send_summaries(progress=progress)
-    click.echo(
-        f"{report.mails} Zusammenfassungen in den Ausgang gelegt, "
-        f"mit {report.notifications} Benachrichtigungen."
-    )
-    if report.failed:
-        click.echo(
-            f"{report.failed} fehlgeschlagen (siehe Log; der nächste Lauf versucht es erneut)."
-        )
+    if not send_summaries():
         sys.exit(1)
 
 
@@ -141,41 +125,7 @@ retention_cli = AppGroup("retention", help="Nicht mehr benötigte Daten entferne
 @retention_cli.command("run")
 def retention_run_command() -> None:
     """Remove what the retention periods say is no longer needed (daily; idempotent)."""
-    from .retention.services import run_retention
-
-    report = run_retention()
-    db.session.commit()
-    config = current_app.config
-    click.echo(
-        f"{report.unconfirmed_deleted} unbestätigte Konten gelöscht "
-        f"(älter als {config['RETENTION_UNCONFIRMED_DAYS']} Tage)."
-    )
-    if report.unconfirmed_kept:
-        click.echo(
-            f"{report.unconfirmed_kept} unbestätigte Konten mit Beiträgen oder Rollen "
-            "bleiben erhalten."
-        )
-    click.echo(
-        f"{report.mails_deleted} E-Mails aus dem Ausgang gelöscht "
-        f"(zugestellt oder aufgegeben vor mehr als {config['RETENTION_SENT_MAIL_DAYS']} Tagen)."
-    )
-    click.echo(f"{report.comments_cleared} gelöschte Kommentare geleert.")
-    click.echo(
-        f"{report.sign_ins_deleted} Anmeldungen gelöscht "
-        f"(beendet oder abgelaufen vor mehr als {config['RETENTION_SIGN_IN_DAYS']} Tagen)."
-    )
-    click.echo(
-        f"{report.log_texts_redacted} frühere Texte im Moderationsprotokoll entfernt "
-        f"(älter als {config['RETENTION_MODERATION_TEXT_DAYS']} Tage)."
-    )
-    click.echo(
-        f"{report.photo_drafts_deleted} nie eingereichte Fotos gelöscht "
-        f"(älter als {config['RETENTION_PHOTO_DRAFT_HOURS']} Stunden)."
-    )
-    click.echo(
-        f"{report.notifications_deleted} Benachrichtigungen gelöscht "
-        f"(älter als {config['RETENTION_NOTIFICATION_DAYS']} Tage)."
-    )
+    run_retention()
 
 
 DEMO_ACCOUNTS = [
@@ -190,11 +140,12 @@ DEMO_ACCOUNTS = [
 
 @click.command("demo")
 @click.option("--ideas", default=300, show_default=True, help="Wie viele Ideen")
-@click.option("--users", default=150, show_default=True, help="Wie viele Personen")
+@click.option("--users", type=int, help="Wie viele Personen  [Standard: Ideen ÷ 5, mindestens 150]")
 @click.option("--seed", default=7, show_default=True, help="Startwert des Zufalls")
 @click.option("--if-empty", is_flag=True, help="Nichts tun, wenn es schon Ideen gibt")
-def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
+def demo_command(ideas: int, users: int | None, seed: int, if_empty: bool) -> None:
     """Fill the database with believable demo content (with a progress bar)."""
+    from .demo.bulk import prepare_bulk_writes
     from .demo.generate import DEMO_PASSWORD, generate
     from .demo.inboxes import demo_week, write_inboxes
     from .demo.photos import ideas_with_photos, write_demo_photos
@@ -204,9 +155,11 @@ def demo_command(ideas: int, users: int, seed: int, if_empty: bool) -> None:
     if if_empty and db.session.scalar(db.select(Idea.id).limit(1)) is not None:
         click.echo("Es gibt schon Ideen – keine Demodaten erzeugt.")
         return
+    prepare_bulk_writes()
     _create_demo_accounts(DEMO_PASSWORD)
     with click.progressbar(length=ideas, label="Ideen erzeugen", show_pos=True) as bar:
-        report = generate(ideas, max(users, 1), seed=seed, progress=bar.update)
+        people = users if users is not None else max(150, ideas // 5)
+        report = generate(ideas, max(people, 1), seed=seed, progress=bar.update)
     ratings = write_ratings(seed)
     with click.progressbar(length=projects_to_create(), label="Projekte planen") as bar:
         planned = write_projects(seed, progress=bar.update)
@@ -259,18 +212,27 @@ def _create_demo_accounts(password: str) -> None:
 @click.command("recount")
 @click.option("--check", is_flag=True, help="Nur prüfen, nichts reparieren")
 def recount_command(check: bool) -> None:
-    """Verify the cached support and comment counts and repair any drift."""
+    """Verify the kept counts (supports and comments per idea, the tallies of ideas, the
+    rating summaries) against the rows and repair any drift."""
     from .ideas.services import recount, refresh_trending
+    from .ideas.tallies import check_tallies
+    from .rating.summaries import check_summaries
 
-    drifts = recount(repair=not check)
+    repair = not check
+    drifts = recount(repair=repair)
+    lines = [
+        f"Idee {drift.idea_id}: {drift.column} gespeichert {drift.cached}, "
+        f"tatsächlich {drift.actual}"
+        for drift in drifts
+    ]
+    for kept in (check_tallies(repair=repair), check_summaries(repair=repair)):
+        drifts += kept
+        lines += [str(drift) for drift in kept]
     if not check:
         click.echo(f"{refresh_trending()} Trend-Zähler (letzte 14 Tage) aktualisiert.")
     db.session.commit()
-    for drift in drifts[:50]:
-        click.echo(
-            f"Idee {drift.idea_id}: {drift.column} gespeichert {drift.cached}, "
-            f"tatsächlich {drift.actual}"
-        )
+    for line in lines[:50]:
+        click.echo(line)
     verb = "gefunden" if check else "repariert"
     click.echo(f"{len(drifts)} Abweichungen {verb}.")
     if check and drifts:

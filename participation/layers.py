@@ -29,6 +29,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "events",
         "health",
         "maps",
+        "pagecache",
+        "static_versions",
     ),
     ("strategy",),
     ("accounts",),
@@ -42,8 +44,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # The notification centre decides who hears of an event; it reads every feature.
     ("reports", "notifications"),
     # Composers on top: pages that gather features, demo data, commands, the app.
-    ("pages", "privacy", "retention", "admin", "sharing"),
-    ("demo", "cli", "models", "layers", "__init__"),
+    # Monitoring counts what waits in the outbox and the moderation queue.
+    ("pages", "privacy", "retention", "backup", "admin", "sharing", "observability"),
+    # Background jobs (`flask jobs`) run services of every feature; cli registers them.
+    ("demo", "jobs", "cli", "models", "layers", "__init__"),
 )
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_translations
 
 from .maps import tile_server
+from .static_versions import init_static_versions
 from .text import excerpt, markdown_as_text, render_markdown
 
 DEFAULT_SITE = {
@@ -69,7 +70,27 @@ def format_number(value, places: int = 1, grouping: bool = True) -> str:
     return format_decimal(value, format=pattern, locale="de_DE")
 
 
+def _install_fixed_locale_gettext(app: Flask) -> None:
+    """Templates translate through the catalogue of the one locale the site speaks
+    (`locale_selector` in create_app), fetched once: Flask-Babel looks it up again for
+    every `_()`, which cost a third of a long list's rendering."""
+    catalogue = {}
+
+    def translations():
+        if "de" not in catalogue:
+            catalogue["de"] = get_translations()
+        return catalogue["de"]
+
+    app.jinja_env.install_gettext_callables(
+        lambda text: translations().ugettext(text),
+        lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
+
+
 def init_templating(app: Flask) -> None:
+    init_static_versions(app)
+    _install_fixed_locale_gettext(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["euro"] = format_euro
     app.jinja_env.filters["number_de"] = format_number

@@ -1,12 +1,14 @@
 """Smaller protections: private pages stay out of caches, hint mails are rationed,
 links elsewhere carry rel, and no session can be signed with a published value."""
 
+import hashlib
 import os
 import re
 import secrets
 import stat
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -290,3 +292,17 @@ def test_development_signs_sessions_with_a_key_of_its_own(make_app, tmp_path):
     assert restarted.config["SECRET_KEY"] == key  # sessions survive a restart
     elsewhere = make_app("development", SECRET_KEY_FILE=str(tmp_path / "other" / "secret_key"))
     assert elsewhere.config["SECRET_KEY"] != key
+
+
+def test_assets_have_versioned_addresses_kept_for_a_year(browser):
+    """A changed file gets a new address; the old one may be kept by browsers for good."""
+    page = browser.get("/").get_data(as_text=True)
+    found = re.search(r'href="(/static/css/site\.css\?v=([0-9a-f]{12}))"', page)
+    assert found, "the stylesheet is linked with its version"
+    css = (Path(browser.client.application.static_folder) / "css/site.css").read_bytes()
+    assert found[2] == hashlib.sha256(css).hexdigest()[:12]
+    asset = browser.get(found[1])
+    assert asset.status_code == 200
+    assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    plain = browser.get("/static/css/site.css")
+    assert "immutable" not in plain.headers.get("Cache-Control", "")

@@ -3,13 +3,14 @@
 import random
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from ..audit import AuditEntry
 from ..extensions import db
 from ..ideas.models import IdeaState
 from ..moderation.models import Report, ReportReason
 from ..roles import Role, RoleAssignment
+from .bulk import insert_rows
 
 DECISIONS = {
     IdeaState.PUBLISHED: "idea.publish",
@@ -32,6 +33,8 @@ def write_history(rng: random.Random, ids: list[int], rows: list[dict], user_ids
             "object_type": "ideas",
             "object_id": idea_id,
             "municipality_id": row["municipality_id"],
+            "before": None,
+            "reason": None,
         }
         entries.append(
             {
@@ -78,7 +81,5 @@ def write_history(rng: random.Random, ids: list[int], rows: list[dict], user_ids
                         "created_at": row["decided_at"] + timedelta(hours=rng.uniform(1, 200)),
                     }
                 )
-    if entries:
-        db.session.execute(insert(AuditEntry), entries)
-    if reports:
-        db.session.execute(insert(Report), reports)
+    insert_rows(AuditEntry, entries)
+    insert_rows(Report, reports)

@@ -1,8 +1,9 @@
 """Demo photos: a handful of drawn landscapes, made once and shared by many demo ideas.
 
-Every fourth idea gets one or two. Each picture goes through the same processing as an
-upload (`photos.processing`), once; its files are then written under each photo's own
-random key, so removing one demo photo never touches another.
+Every fourth idea gets one or two, up to MOST_IDEAS ideas: beyond a few hundred, a big
+demo shows them on its newest ideas, the ones the lists show first. Each picture goes
+through the same processing as an upload (`photos.processing`), once; its files are then
+written under each photo's own random key, so removing one demo photo never touches another.
 """
 
 import random
@@ -12,7 +13,7 @@ from io import BytesIO
 from math import pi, sin
 
 from PIL import Image, ImageDraw
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..ideas.models import Idea
@@ -21,9 +22,11 @@ from ..photos.models import IdeaPhoto
 from ..photos.processing import ProcessedPhoto, process_photo
 from ..photos.storage import file_name, new_key
 from ..timeutil import utcnow
+from .bulk import insert_rows
 
 SIZE = (1200, 800)
 EVERY = 4  # every fourth demo idea shows photos
+MOST_IDEAS = 300  # each photo is a few files on disk: 100,000 ideas need no 25,000 of them
 Painter = Callable[[ImageDraw.ImageDraw, random.Random], None]
 
 
@@ -175,11 +178,15 @@ def _drawn(scene: Scene, rng: random.Random) -> ProcessedPhoto:
 
 
 def ideas_with_photos() -> list[tuple[int, int]]:
-    """(idea, author) of every EVERY-th idea without photos so far, oldest first."""
+    """(idea, author) of every EVERY-th idea without photos so far, at most MOST_IDEAS of
+    them (the newest), in the order of their ids."""
     has_photos = exists().where(IdeaPhoto.idea_id == Idea.id)
-    query = select(Idea.id, Idea.author_id).where(~has_photos).order_by(Idea.id)
-    rows = db.session.execute(query).all()
-    return [(idea_id, author_id) for idea_id, author_id in rows[::EVERY]]
+    query = select(Idea.id, Idea.author_id, Idea.created_at).where(~has_photos).order_by(Idea.id)
+    chosen = db.session.execute(query).all()[::EVERY]
+    if len(chosen) > MOST_IDEAS:
+        newest = sorted(chosen, key=lambda row: row.created_at, reverse=True)[:MOST_IDEAS]
+        chosen = sorted(newest, key=lambda row: row.id)
+    return [(idea_id, author_id) for idea_id, author_id, _ in chosen]
 
 
 def write_demo_photos(seed: int, progress: Callable[[int], None] | None = None) -> int:
@@ -208,6 +215,5 @@ def write_demo_photos(seed: int, progress: Callable[[int], None] | None = None) 
         write_files(files)  # removed again if the demo's transaction does not commit
         if progress:
             progress(1)
-    if rows:
-        db.session.execute(insert(IdeaPhoto), rows)
+    insert_rows(IdeaPhoto, rows)
     return len(rows)

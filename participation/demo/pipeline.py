@@ -33,6 +33,7 @@ from ..rating.models import Assessment
 from ..roles import PIPELINE_ROLES, Role, RoleAssignment
 from ..strategy.models import FieldOfAction, Municipality
 from ..timeutil import utcnow
+from .bulk import insert_rows
 from .generate import DEMO_DOMAIN
 from .project_content import PLANS, TEAM_ANSWERS
 from .project_plans import Draft, Source, draft_project
@@ -77,8 +78,7 @@ def write_ratings(seed: int, share: float = 0.3) -> int:
                 )
     existing = set(db.session.execute(select(Assessment.idea_id, Assessment.rater_id)).all())
     rows = [r for r in rows if (r["idea_id"], r["rater_id"]) not in existing]
-    if rows:
-        db.session.execute(insert(Assessment), rows)
+    insert_rows(Assessment, rows)
     return len(rows)
 
 

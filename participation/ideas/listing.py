@@ -11,7 +11,7 @@ from ..extensions import db
 from ..pagination import Page
 from ..query_filters import QueryFilter, choice, page, text
 from ..strategy.models import FieldOfAction, Municipality
-from . import search
+from . import search, tallies
 from .models import PUBLIC_STATE_LABELS, Follow, Idea, Support
 
 SORTS = {
@@ -23,6 +23,8 @@ SORTS = {
 DEFAULT_SORT = "newest"
 LISTABLE_STATES = PUBLIC_STATE_LABELS
 PER_PAGE = 20
+# A search counts its matches up to here ("mehr als 1.000"): a common word matches thousands.
+SEARCH_COUNT_CAP = 1000
 
 
 @dataclass
@@ -41,6 +43,7 @@ class IdeaFilter(QueryFilter):
 class IdeaPage(Page):
     filters: IdeaFilter | None = None
     options: dict = field(default_factory=dict)
+    more: bool = False  # a search found more than `total` (SEARCH_COUNT_CAP) ideas
 
     @property
     def ideas(self) -> list[Idea]:
@@ -105,11 +108,25 @@ def with_card_details(query: Select) -> Select:
     )
 
 
+def _found(filters: IdeaFilter, base: Select) -> tuple[Select, int, bool]:
+    """The ideas to page through, how many, and whether a search found more than that.
+
+    Without a search the total comes from the kept tallies: no count over the ideas per
+    request. A search takes the ids of its first SEARCH_COUNT_CAP + 1 matches: up to
+    the cap, the page comes from those ids (a rare word's few matches are not looked
+    for along the whole list); beyond it, from the list's own order, where matches are
+    dense enough to come soon."""
+    if not search.is_search(filters.q):
+        return base, tallies.count_ideas(filters.state, filters.field, filters.municipality), False
+    ids = search.first_matches(base, filters.q, SEARCH_COUNT_CAP + 1)
+    if len(ids) > SEARCH_COUNT_CAP:
+        return base, SEARCH_COUNT_CAP, True
+    return select(Idea).where(Idea.id.in_(ids)), len(ids), False
+
+
 def list_ideas(filters: IdeaFilter, per_page: int = PER_PAGE) -> IdeaPage:
-    """One query for the page of ideas, one for the total."""
-    base = _base_query(filters)
-    # Counting ids straight from the filtered table lets the database answer from an index.
-    total = db.session.scalar(base.with_only_columns(func.count()).select_from(Idea).order_by(None))
+    """One query for the page of ideas, one for the total (of a search: its first matches)."""
+    base, total, more = _found(filters, _base_query(filters))
     pages = max(ceil(total / per_page), 1)
     page = min(filters.page, pages)
     query = (
@@ -118,7 +135,9 @@ def list_ideas(filters: IdeaFilter, per_page: int = PER_PAGE) -> IdeaPage:
         .offset((page - 1) * per_page)
     )
     ideas = list(db.session.scalars(query).unique())
-    return IdeaPage(items=ideas, total=total, page=page, per_page=per_page, filters=filters)
+    return IdeaPage(
+        items=ideas, total=total, page=page, per_page=per_page, filters=filters, more=more
+    )
 
 
 def top_ideas(filters: IdeaFilter, limit: int) -> list[Idea]:

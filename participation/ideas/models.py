@@ -39,7 +39,7 @@ class Idea(db.Model):
         Index("ix_ideas_listed_supports", "listed", "support_count"),
         Index("ix_ideas_listed_comments", "listed", "comment_count"),
         Index("ix_ideas_listed_trending", "listed", "recent_support_count"),
-        # Public ideas per town, for the district overview: one GROUP BY over this index.
+        # Public ideas of one town: its page, the lists' filter by town.
         Index("ix_ideas_listed_municipality", "listed", "municipality_id"),
     )
 
@@ -55,7 +55,7 @@ class Idea(db.Model):
     state_reason: Mapped[str | None] = mapped_column(Text)
     support_count: Mapped[int] = mapped_column(default=0)
     # Supports of the last TRENDING_WINDOW, kept in step on every support and
-    # refreshed by `flask recount` (hourly cron) as old supports age out.
+    # refreshed by `flask jobs trending` (hourly timer) as old supports age out.
     recent_support_count: Mapped[int] = mapped_column(default=0, server_default="0")
     comment_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,12 +7,11 @@ and the pins of the public map of ideas.
 from dataclasses import dataclass
 from math import isfinite
 
-from sqlalchemy import func, select, true
-
 from ..extensions import db
 from ..strategy.district_map import DistrictMap, draw_district_map
 from ..strategy.geography import district_bounds
 from ..strategy.services import list_municipalities
+from . import tallies
 from .models import Idea
 
 PLACE_MAX = 200
@@ -66,13 +65,8 @@ def set_place(idea: Idea, place: str | None, latitude, longitude) -> None:
 
 
 def public_idea_counts() -> dict[int, int]:
-    """Public ideas per municipality id: one GROUP BY over (listed, municipality_id)."""
-    rows = db.session.execute(
-        select(Idea.municipality_id, func.count())
-        .where(Idea.listed == true())
-        .group_by(Idea.municipality_id)
-    )
-    return {municipality_id: count for municipality_id, count in rows}
+    """Public ideas per municipality id, from the kept tallies (`tallies.py`)."""
+    return tallies.public_ideas_per_municipality()
 
 
 def district_overview(current: str | None = None) -> DistrictMap:

@@ -374,7 +374,7 @@ def refresh_trending(now=None) -> int:
     """Let supports older than the trending window age out; returns ideas changed.
 
     Supports keep `recent_support_count` in step as they come and go; only the
-    passing of time needs this refresh (run hourly with `flask recount`).
+    passing of time needs this refresh (hourly: `flask jobs trending`, or `flask recount`).
     """
     cutoff = (now or utcnow()) - TRENDING_WINDOW
     recent = (

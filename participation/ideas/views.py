@@ -6,6 +6,7 @@ from ..extensions import db
 from ..forms import attach_error
 from ..input_guard import record_id
 from ..maps import tile_server
+from ..pagecache import cached_for_visitors
 from ..photos.uploads import (
     fill_from_idea,
     photo_upload_limit,
@@ -80,6 +81,7 @@ def _idea_data(form: IdeaForm) -> services.IdeaData:
 
 
 @bp.get("/ideas")
+@cached_for_visitors
 def index():
     filters = listing.IdeaFilter.from_args(request.args)
     page = listing.list_ideas(filters)
@@ -155,6 +157,7 @@ def similar():
 
 
 @bp.get("/ideas/<int:idea_id>")
+@cached_for_visitors
 def detail(idea_id: int):
     idea = visible_idea_or_404(idea_id)
     if not permissions.can_see_idea_content(current_user, idea):

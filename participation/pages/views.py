@@ -10,6 +10,7 @@ from ..ideas.listing import (
     ideas_supported_by,
     list_ideas,
 )
+from ..pagecache import cached_for_visitors
 from ..roadmap.services import latest_updates
 from ..strategy import services as strategy
 from . import services
@@ -28,6 +29,7 @@ def _newest_ideas(**where) -> IdeaPage:
 
 
 @bp.get("/")
+@cached_for_visitors
 def home():
     return render_template(
         "pages/home.html",
@@ -43,6 +45,7 @@ def home():
 
 
 @bp.get("/fields/<slug>")
+@cached_for_visitors
 def field(slug: str):
     field_of_action = strategy.get_field(slug) or abort(404)
     return render_template(
@@ -51,6 +54,7 @@ def field(slug: str):
 
 
 @bp.get("/municipalities/<slug>")
+@cached_for_visitors
 def municipality(slug: str):
     found = strategy.get_municipality(slug) or abort(404)
     return render_template(

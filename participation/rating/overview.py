@@ -2,17 +2,19 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, true
+from sqlalchemy import Select, exists, func, literal, select, true, union_all
 
 from ..accounts.models import User
 from ..extensions import db
 from ..ideas.listing import in_field_and_place, with_card_details
 from ..ideas.models import PUBLIC_STATE_LABELS, Idea
+from ..ideas.tallies import count_ideas
 from ..pagination import Page
 from ..query_filters import QueryFilter, choice, flag, number, page, text
 from ..roles import PIPELINE_ROLES, acting_holders
 from .models import Assessment
-from .services import rating_figures
+from .services import rating_spread
+from .summaries import idea_rating_summaries, mean, mean_feasibility, mean_relevance
 
 SORTS = {
     "supported": "Meiste Unterstützung",
@@ -62,53 +64,117 @@ def member_count() -> int:
     return acting_holders(PIPELINE_ROLES)
 
 
-def rating_overview(user, filters: OverviewFilter) -> Overview:
-    figures = rating_figures()
-    mine = exists().where(Assessment.idea_id == Idea.id, Assessment.rater_id == user.id)
+def _filtered(user, filters: OverviewFilter) -> Select:
     in_state = Idea.state == filters.taken if filters.taken else Idea.listed == true()
     query = in_field_and_place(select(Idea).where(in_state), filters.field, filters.municipality)
     if filters.only_unrated_by_me:
-        query = query.where(~mine)
+        query = query.where(~_mine(user))
     if filters.min_supports:
         query = query.where(Idea.support_count >= filters.min_supports)
     if filters.rated:
         rated = exists().where(Assessment.idea_id == Idea.id)
         query = query.where(rated if filters.rated == "yes" else ~rated)
-    total = db.session.scalar(
-        query.with_only_columns(func.count()).select_from(Idea).order_by(None)
+    return query
+
+
+def _mine(user):
+    return exists().where(Assessment.idea_id == Idea.id, Assessment.rater_id == user.id)
+
+
+def _total(filters: OverviewFilter, query: Select) -> int:
+    """From the kept tallies when only state, field and town narrow the list."""
+    if not (filters.only_unrated_by_me or filters.min_supports or filters.rated):
+        return count_ideas(filters.taken, filters.field, filters.municipality)
+    return db.session.scalar(query.with_only_columns(func.count()).select_from(Idea).order_by(None))
+
+
+def _order(sort: str) -> tuple:
+    """The sort's order for rows joined to their summaries (none: no figure, 0)."""
+    by_support = (Idea.support_count.desc(), Idea.id.desc())
+    if sort == "supported":
+        return by_support
+    figure = func.coalesce(_rating_key(sort), 0)
+    return (figure if sort == "unrated" else figure.desc(), *by_support)
+
+
+def _ranked(query: Select, filters: OverviewFilter) -> Select:
+    """The ids of the page's ideas in the order of the sort.
+
+    A sort by the figures takes the rated ideas, ordered by their kept summaries, and
+    the unrated ones (no figure, so after or before all rated ones), ordered by support
+    as an index holds them; each side gives at most the rows up to this page. The cost
+    follows the number of rated ideas and the page, not the number of ideas."""
+    offset = (filters.page - 1) * PER_PAGE
+    by_support = (Idea.support_count.desc(), Idea.id.desc())
+    if filters.sort == "supported":
+        ranked = query.with_only_columns(Idea.id).order_by(*by_support)
+        return ranked.limit(PER_PAGE).offset(offset)
+    summary = idea_rating_summaries.c
+    key = _rating_key(filters.sort)
+    ascending = filters.sort == "unrated"
+    rated = (
+        query.join(idea_rating_summaries, (summary.idea_id == Idea.id) & (summary.raters > 0))
+        .with_only_columns(
+            Idea.id, literal(int(ascending)).label("side"), key.label("key"), Idea.support_count
+        )
+        .order_by(key if ascending else key.desc(), *by_support)
     )
-    raters = func.coalesce(figures.c.raters, 0)
-    order = {
-        "supported": (Idea.support_count.desc(), Idea.id.desc()),
-        "rating": (
-            func.coalesce(figures.c.relevance + figures.c.feasibility, 0).desc(),
-            Idea.support_count.desc(),
-            Idea.id.desc(),
-        ),
-        "relevance": (
-            func.coalesce(figures.c.relevance, 0).desc(),
-            Idea.support_count.desc(),
-            Idea.id.desc(),
-        ),
-        "unrated": (raters, Idea.support_count.desc(), Idea.id.desc()),
-    }[filters.sort]
+    unrated = (
+        query.where(~exists().where(summary.idea_id == Idea.id, summary.raters > 0))
+        .with_only_columns(
+            Idea.id,
+            literal(int(not ascending)).label("side"),
+            literal(0, key.type).label("key"),
+            Idea.support_count,
+        )
+        .order_by(*by_support)
+    )
+    sides = [select(side.limit(offset + PER_PAGE).subquery()) for side in (rated, unrated)]
+    both = union_all(*sides).subquery()
+    return (
+        select(both.c.id)
+        .order_by(
+            both.c.side,
+            both.c.key if ascending else both.c.key.desc(),
+            both.c.support_count.desc(),
+            both.c.id.desc(),
+        )
+        .limit(PER_PAGE)
+        .offset(offset)
+    )
+
+
+def _rating_key(sort: str):
+    """What a sort by the figures orders rated ideas by: the means' sum, the mean
+    relevance or the number of ratings."""
+    summary = idea_rating_summaries.c
+    if sort == "rating":
+        return mean(summary.relevance_sum + summary.feasibility_sum)
+    if sort == "relevance":
+        return mean_relevance()
+    return summary.raters
+
+
+def rating_overview(user, filters: OverviewFilter) -> Overview:
+    """One page of the overview, ranked by the kept rating summaries (`summaries.py`);
+    only the spread is counted from the ratings, for the page's ideas."""
+    query = _filtered(user, filters)
+    total = _total(filters, query)
+    order = _order(filters.sort)
+    summary = idea_rating_summaries.c
     # Rank narrow rows first (only the sort needs the figures), then load the page's
     # thirty ideas with their details: joining every idea's details before sorting cost
     # 80 ms with 10,000 ideas on PostgreSQL.
-    ranked = query.with_only_columns(Idea.id)
-    if filters.sort != "supported":
-        ranked = ranked.outerjoin(figures, figures.c.idea_id == Idea.id)
-    ranked = ranked.order_by(*order).limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)
     page_query = (
-        with_card_details(select(Idea).where(Idea.id.in_(ranked)))
-        .outerjoin(figures, figures.c.idea_id == Idea.id)
+        with_card_details(select(Idea).where(Idea.id.in_(_ranked(query, filters))))
+        .outerjoin(idea_rating_summaries, summary.idea_id == Idea.id)
         .add_columns(
-            raters,
-            figures.c.relevance,
-            figures.c.feasibility,
-            figures.c.rel_spread,
-            figures.c.feas_spread,
-            mine.label("mine"),
+            func.coalesce(summary.raters, 0),
+            mean_relevance(),
+            mean_feasibility(),
+            rating_spread(Assessment.relevance),
+            rating_spread(Assessment.feasibility),
+            _mine(user).label("mine"),
         )
         .order_by(*order)
     )

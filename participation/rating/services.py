@@ -34,6 +34,14 @@ def rating_figures():
     )
 
 
+def rating_spread(scale):
+    """The largest gap between two members on a scale (`Assessment.relevance` or
+    `.feasibility`), for each idea of the enclosing query: unlike counts and sums, a
+    gap cannot be kept up by adding and subtracting, so a page counts it for its rows."""
+    gap = func.max(scale) - func.min(scale)
+    return select(gap).where(Assessment.idea_id == Idea.id).scalar_subquery()
+
+
 def my_assessment(rater, idea: Idea) -> Assessment | None:
     query = select(Assessment).where(Assessment.idea_id == idea.id, Assessment.rater_id == rater.id)
     return db.session.scalar(query)

@@ -16,7 +16,7 @@ from ..ideas.models import PUBLIC_STATE_LABELS, Idea, IdeaState
 from ..projects.models import ProjectIdea
 from ..query_filters import QueryFilter, choice
 from ..rating.models import Assessment
-from ..rating.services import rating_figures
+from ..rating.summaries import idea_rating_summaries, mean_feasibility, mean_relevance
 from ..strategy.models import FieldOfAction, Municipality
 from ..templating import format_number
 from .svg import LinearScale
@@ -155,7 +155,7 @@ class Matrix:
 
 
 def _rated_ideas(filters: MatrixFilter) -> tuple[list[MatrixPoint], int]:
-    figures = rating_figures()
+    summary = idea_rating_summaries.c  # kept per rated idea: no grouping of the ratings
     in_project = exists().where(ProjectIdea.idea_id == Idea.id)
     query = (
         select(
@@ -165,13 +165,13 @@ def _rated_ideas(filters: MatrixFilter) -> tuple[list[MatrixPoint], int]:
             FieldOfAction.name,
             Municipality.name,
             Idea.support_count,
-            figures.c.raters,
-            figures.c.relevance,
-            figures.c.feasibility,
+            summary.raters,
+            mean_relevance(),
+            mean_feasibility(),
             in_project.label("in_project"),
             func.count().over().label("total"),
         )
-        .join(figures, figures.c.idea_id == Idea.id)
+        .join(idea_rating_summaries, (summary.idea_id == Idea.id) & (summary.raters > 0))
         .join(FieldOfAction, FieldOfAction.id == Idea.field_id)
         .join(Municipality, Municipality.id == Idea.municipality_id)
         .where(Idea.listed == true())

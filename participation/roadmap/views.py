@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..pagecache import cached_for_visitors
 from ..projects import services as projects
 from ..projects.models import KIND_LABELS, STATUS_LABELS, Project
 from ..projects.permissions import can_plan_projects
@@ -28,6 +29,7 @@ def roadmap_helpers() -> dict:
 
 
 @bp.get("/roadmap")
+@cached_for_visitors
 def index():
     fields = field_choices(blank=False)
     places = municipality_choices(blank=False, slugs=True)
@@ -46,6 +48,7 @@ def index():
 
 
 @bp.get("/projects/<int:project_id>")
+@cached_for_visitors
 def project(project_id: int):
     found = projects.load_project(project_id)
     if found is None:

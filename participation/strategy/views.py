@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from ..pagecache import cached_for_visitors
 from ..ratelimits import write_limit
 from . import feedback, services, texts
 from .forms import BarrierReportForm
@@ -22,6 +23,7 @@ def _page_or_404(slug: str):
 
 
 @bp.get("/vision")
+@cached_for_visitors
 def vision():
     return render_template(
         "strategy/vision.html", page=services.get_page("vision"), values=services.list_values()
@@ -29,6 +31,7 @@ def vision():
 
 
 @bp.get("/process")
+@cached_for_visitors
 def process():
     return render_template(
         "strategy/process.html",
@@ -39,11 +42,13 @@ def process():
 
 
 @bp.get("/fields")
+@cached_for_visitors
 def fields():
     return render_template("strategy/fields.html", fields=services.list_fields())
 
 
 @bp.get("/municipalities")
+@cached_for_visitors
 def municipalities():
     return render_template(
         "strategy/municipalities.html", municipalities=services.list_municipalities()
@@ -54,6 +59,7 @@ def municipalities():
 @bp.get("/datenschutz", defaults={"slug": "datenschutz"}, endpoint="datenschutz")
 @bp.get("/barrierefreiheit", defaults={"slug": "barrierefreiheit"}, endpoint="barrierefreiheit")
 @bp.get("/leichte-sprache", defaults={"slug": "leichte-sprache"}, endpoint="leichte_sprache")
+@cached_for_visitors
 def text_page(slug: str):
     page = _page_or_404(slug)
     return render_template("strategy/page.html", page=page, facts=texts.facts_for(page))

@@ -212,3 +212,27 @@ def test_recount_lets_old_supports_age_out_of_the_trending_sort(runner, client):
     assert "1 Trend-Zähler" in result.output
     assert fresh(fading).recent_support_count == 0 and fresh(fading).support_count == 3
     assert idea_ids_in(html_of(client.get("/ideas?sort=trending")))[:2] == [steady.id, fading.id]
+
+
+def test_a_large_demo_scales_people_and_supports_and_leaves_no_drift(runner):
+    from participation.demo.photos import MOST_IDEAS
+    from participation.ideas.services import refresh_trending
+    from participation.photos.models import IdeaPhoto
+
+    result = runner.invoke(args=["demo", "--ideas", "2000"])
+
+    assert result.exit_code == 0, result.output
+    assert "400 Personen, 2000 Ideen" in result.output, "a fifth of the ideas, at least 150"
+    open_to_support = db.session.scalar(
+        select(func.count()).where(Idea.state.in_(["published", "adopted", "declined", "hidden"]))
+    )
+    supports = count_rows(Support)
+    assert 7 <= supports / open_to_support <= 12, (supports, open_to_support)
+    pairs = select(Support.idea_id, Support.user_id).distinct().subquery()
+    assert db.session.scalar(select(func.count()).select_from(pairs)) == supports
+    check = runner.invoke(args=["recount", "--check"])
+    assert check.exit_code == 0, check.output
+    assert "0 Abweichungen gefunden." in check.output
+    assert refresh_trending() == 0, "the trending counts match the supports of 14 days"
+    with_photos = db.session.scalar(select(func.count(func.distinct(IdeaPhoto.idea_id))))
+    assert with_photos == MOST_IDEAS < 2000 // 4
