@@ -136,8 +136,9 @@ class Copy:
 class PageCache:
     """WSGI middleware: answers from a kept copy, or lets the app answer and keeps it."""
 
-    def __init__(self, wsgi_app, generation, seconds: int, entries: int, served=None):
+    def __init__(self, wsgi_app, generation, seconds, entries, algorithms, served=None):
         self.wsgi_app = wsgi_app
+        self.algorithms = algorithms  # Flask-Compress's, in its order of preference
         self.served = served  # called with every copy handed out (metrics, access log)
         self.generation = generation
         self.seconds = seconds
@@ -154,7 +155,7 @@ class PageCache:
             log.warning("Seiten-Cache: Generation nicht lesbar (%s)", error)
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        key = _key(environ)
+        key = _key(environ, self.algorithms)
         copy = self._fresh_copy(key, generation)
         if copy is None:
             return self._answer_and_keep(environ, start_response, key, generation)
@@ -223,26 +224,23 @@ def _anonymous_get(environ) -> bool:
     )
 
 
-def _key(environ) -> tuple:
+def _key(environ, algorithms) -> tuple:
     return (
         environ.get("wsgi.url_scheme"),
         environ.get("HTTP_HOST", ""),
         environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
-        _wanted_encoding(environ.get("HTTP_ACCEPT_ENCODING", "")),
+        _wanted_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""), algorithms),
     )
 
 
-def _wanted_encoding(accept_encoding: str) -> str:
+def _wanted_encoding(accept_encoding: str, algorithms) -> str:
     """The encoding Flask-Compress picks for this header (br before gzip)."""
     offered = parse_accept_header(accept_encoding)
-    for encoding in current_algorithms:
+    for encoding in algorithms:
         if offered[encoding] > 0:
             return encoding
     return ""
-
-
-current_algorithms: list[str] = ["br", "gzip"]
 
 
 def _encoding(headers) -> str:
@@ -346,13 +344,6 @@ def _listen_for_writes() -> None:
     _listening = True
 
 
-def bump_generation() -> None:
-    """For writers outside the ORM session (none today); commits bump by themselves."""
-    store = current_app.extensions.get("page_generation")
-    if store is not None:
-        store.bump()
-
-
 def init_page_cache(app: Flask, served=None) -> None:
     """Every app keeps its generation (writes from the CLI raise it too); only apps with
     PAGE_CACHE_SECONDS > 0 keep copies. `served(environ, endpoint, status, seconds)` is told of
@@ -360,11 +351,11 @@ def init_page_cache(app: Flask, served=None) -> None:
     store = generation_store(app)
     app.extensions["page_generation"] = store
     _listen_for_writes()
-    current_algorithms[:] = [a for a in app.config.get("COMPRESS_ALGORITHM", []) if a]
     seconds = int(app.config.get("PAGE_CACHE_SECONDS") or 0)
     if seconds <= 0:
         return
     app.after_request(mark_keepable)
+    algorithms = [a for a in app.config.get("COMPRESS_ALGORITHM", []) if a]
     app.wsgi_app = PageCache(
-        app.wsgi_app, store, seconds, app.config["PAGE_CACHE_ENTRIES"], served=served
+        app.wsgi_app, store, seconds, app.config["PAGE_CACHE_ENTRIES"], algorithms, served
     )

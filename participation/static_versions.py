@@ -37,9 +37,15 @@ def init_static_versions(app: Flask) -> None:
             if version:
                 values["v"] = version
 
-    @app.after_request
+    @app.after_request  # only the current version: another `v` names nothing for good
     def keep_versioned_assets(response: Response) -> Response:
-        if request.endpoint == "static" and response.status_code == 200 and request.args.get("v"):
+        if (
+            request.endpoint == "static"
+            and response.status_code == 200
+            and request.args.get("v")
+            and request.args["v"]
+            == static_version(app.static_folder, request.view_args["filename"])
+        ):
             response.cache_control.public = True
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True

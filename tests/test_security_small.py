@@ -306,3 +306,5 @@ def test_assets_have_versioned_addresses_kept_for_a_year(browser):
     assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     plain = browser.get("/static/css/site.css")
     assert "immutable" not in plain.headers.get("Cache-Control", "")
+    forged = browser.get("/static/css/site.css?v=../../000000000000")
+    assert "immutable" not in forged.headers.get("Cache-Control", ""), "only the real version"
